@@ -1,0 +1,23 @@
+# Warnings and sanitizers as INTERFACE targets: they apply to sluice's own targets only, never
+# leak into an embedder's build.
+include_guard(GLOBAL)
+include(GNUInstallDirs)
+
+add_library(sluice_warnings INTERFACE)
+# -Wno-missing-field-initializers: option structs are filled with designated initializers
+# (UseOptions{.ttl = 1}); GCC 12 warns for every member left to its default (GCC bug 96868).
+target_compile_options(sluice_warnings INTERFACE
+  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                 -Wno-missing-field-initializers>)
+
+add_library(sluice_sanitize INTERFACE)
+if(SLUICE_SANITIZE STREQUAL "thread")
+  target_compile_options(sluice_sanitize INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(sluice_sanitize INTERFACE -fsanitize=thread)
+elseif(SLUICE_SANITIZE STREQUAL "address")
+  target_compile_options(sluice_sanitize INTERFACE -fsanitize=address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(sluice_sanitize INTERFACE -fsanitize=address,undefined)
+elseif(NOT SLUICE_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "SLUICE_SANITIZE must be empty, 'thread' or 'address' (got '${SLUICE_SANITIZE}')")
+endif()

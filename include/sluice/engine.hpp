@@ -1,0 +1,142 @@
+// sluice/engine.hpp — the engine: starts tasks from pipelines and feeds them by token.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sluice/item.hpp>
+#include <sluice/pipeline.hpp>
+#include <sluice/result.hpp>
+#include <sluice/status.hpp>
+
+namespace sluice {
+
+namespace detail {
+class Task;
+class EngineImpl;
+struct PipeState;
+}  // namespace detail
+
+struct EngineOptions {
+    unsigned worker_threads = 0;  // TBB workers for all tasks; 0 = hardware threads (at least 2)
+    unsigned default_threads = 0;  // a task's concurrency when use() does not say; 0 = workers
+    double default_ttl = 0;        // idle seconds before a task is terminated; 0 = never
+    std::size_t default_max_inflight = 4096;  // objects inside one task's graph at once
+    std::chrono::milliseconds drain_deadline{30'000};  // for terminate() without a deadline
+    std::chrono::milliseconds send_timeout{0};  // wait for capacity at most this; 0 = no limit
+    std::size_t dead_task_retention = 10'000;   // dead tasks whose final status is kept
+};
+
+struct UseOptions {
+    std::string token;  // caller-chosen token; empty = the engine makes a unique one
+    unsigned threads = 0;             // the task's concurrency; 0 = EngineOptions default
+    std::optional<double> ttl;        // seconds; 0 = never; unset = EngineOptions default
+    std::size_t max_inflight = 0;     // 0 = EngineOptions default
+    bool use_existing = false;        // a running task with `token`: return it, don't fail
+    std::string source;               // override the pipeline's source component
+    std::string name;                 // display name; defaults to the pipeline's name
+};
+
+// Names one task. A Token returned by use() keeps naming that task even after its name is
+// reused by a newer task; a Token made from a string names whichever task holds the name now.
+class Token {
+public:
+    Token() = default;
+    Token(std::string name) : name_(std::move(name)) {}
+    Token(std::string_view name) : name_(name) {}
+    Token(const char* name) : name_(name) {}
+
+    const std::string& str() const noexcept { return name_; }
+    operator const std::string&() const noexcept { return name_; }
+    std::uint64_t task_id() const noexcept { return task_id_; }  // 0 = by name only
+    bool empty() const noexcept { return name_.empty(); }
+
+    friend bool operator==(const Token& a, const Token& b) noexcept {
+        return a.name_ == b.name_ && a.task_id_ == b.task_id_;
+    }
+
+private:
+    friend class detail::EngineImpl;
+    std::string name_;
+    std::uint64_t task_id_ = 0;
+    std::weak_ptr<detail::Task> task_;  // a cache: skips the table lookup on send
+};
+
+// One object streamed in chunks: each write() is one item on the pipe's lane.
+class Pipe {
+public:
+    Pipe(Pipe&&) noexcept;
+    Pipe& operator=(Pipe&&) noexcept;
+    ~Pipe();  // an open pipe is closed; its result is still delivered to the task's counters
+
+    // Throws TaskTerminated once the task's gate has closed, UsageError after close().
+    void write(std::string_view bytes);
+    // Ends the object and waits until it has passed the whole pipeline.
+    Result close();
+    std::future<Result> close_async();
+    bool is_open() const noexcept;
+    std::string_view object_id() const noexcept;
+
+private:
+    friend class detail::EngineImpl;
+    explicit Pipe(std::shared_ptr<detail::PipeState> state) noexcept;
+    std::shared_ptr<detail::PipeState> state_;
+};
+
+class Engine {
+public:
+    Engine();
+    explicit Engine(EngineOptions options);
+    // Terminates every live task (with the drain deadline) and waits for the drains.
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Starts a task. Throws JsonError / InvalidPipeline for a bad pipeline, AlreadyRunning
+    // for a caller-chosen token whose task is running (unless use_existing), TaskTerminated
+    // after shutdown().
+    Token use(std::string_view pipeline_json, UseOptions options = {});
+    Token use(const PipelineSpec& spec, UseOptions options = {});
+    Token use_file(const std::filesystem::path& path, UseOptions options = {});
+
+    // Sends one object and blocks until it has passed the whole pipeline. Waits while the task
+    // is at max_inflight (Busy after send_timeout). Throws UnknownToken, TaskTerminated.
+    // A node failure does not throw: the Result carries the error. Do not call from a node.
+    Result send(const Token& token, std::string_view data, std::string_view mime = "text/plain",
+                ObjectInfo info = {});
+    // The same, returning once the object is accepted (it may wait for capacity).
+    std::future<Result> send_async(const Token& token, std::string_view data,
+                                   std::string_view mime = "text/plain", ObjectInfo info = {});
+    std::future<Result> send_async(const Token& token, Payload data,
+                                   std::string_view mime = "text/plain", ObjectInfo info = {});
+
+    Pipe open_pipe(const Token& token, ObjectInfo info = {}, std::string_view mime = "text/plain");
+
+    // Closes the task's gate and returns at once; the future is ready when the drain is over
+    // and holds the final status. Throws UnknownToken, or TaskTerminated when the gate was
+    // already closed. The one-argument form uses EngineOptions::drain_deadline.
+    std::shared_future<TaskStatus> terminate(const Token& token);
+    std::shared_future<TaskStatus> terminate(const Token& token, std::chrono::milliseconds deadline);
+    // Ready when the task is dead, whatever ended it (terminate, ttl, shutdown).
+    std::shared_future<TaskStatus> done(const Token& token) const;
+
+    TaskStatus status(const Token& token) const;
+    std::vector<TaskStatus> tasks() const;  // live tasks first, then retained dead ones
+
+    // Refuses new tasks and terminates every live one; returns when all are dead.
+    void shutdown(std::chrono::milliseconds deadline);
+    const EngineOptions& options() const noexcept;
+
+private:
+    std::unique_ptr<detail::EngineImpl> impl_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,49 @@
+// sluice/pipeline.hpp — a pipeline as parsed and validated from RocketRide `.pipe` JSON.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sluice/errors.hpp>
+#include <sluice/json.hpp>
+#include <sluice/lane.hpp>
+
+namespace sluice {
+
+struct InputSpec {
+    std::string from;
+    Lane lane;
+};
+
+struct ComponentSpec {
+    std::string id;
+    std::string provider;  // canonical registered name
+    Json config;           // always an object
+    std::vector<InputSpec> inputs;
+    std::size_t index = 0;  // position in the `components` array
+};
+
+struct PipelineSpec {
+    std::string project_id;  // generated (UUID) when absent
+    std::string source;      // id of the entry component
+    std::string name;
+    // Components reachable from the source, in topological order (source first). Components
+    // that cannot be reached are validated but not run, as RocketRide does; see `warnings`.
+    std::vector<ComponentSpec> components;
+    std::vector<std::string> warnings;
+
+    const ComponentSpec* find(std::string_view id) const noexcept;
+};
+
+// Accepts the flat config or the `{"pipeline": {...}}` wrapper; unknown keys are ignored.
+// `source` overrides the pipeline's own choice of source (RocketRide's `use(source=...)`).
+// Throws JsonError for malformed text and InvalidPipeline listing every problem found.
+PipelineSpec parse_pipeline(std::string_view json_text, std::string_view source = {});
+PipelineSpec parse_pipeline(const Json& document, std::string_view source = {});
+
+// The same checks without throwing: every problem, in document order (empty = valid).
+std::vector<Problem> validate_pipeline(const Json& document, std::string_view source = {});
+
+}  // namespace sluice

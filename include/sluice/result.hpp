@@ -1,0 +1,36 @@
+// sluice/result.hpp — what one object produced after passing the whole pipeline.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sluice/lane.hpp>
+
+namespace sluice {
+
+// One key of the result: what the sinks collected under it, in arrival order.
+struct ResultField {
+    std::string key;  // the lane name, or the name a response node's config gave it
+    Lane lane;
+    std::vector<std::string> values;
+};
+
+struct Result {
+    std::string name;       // ObjectInfo::name, or a fresh UUID
+    std::string path;
+    std::string object_id;  // a fresh UUID per object
+    std::vector<ResultField> fields;
+    std::string error;  // empty when the object completed; else why it failed
+
+    bool ok() const noexcept { return error.empty(); }
+    const ResultField* field(std::string_view key) const noexcept;
+};
+
+// The RocketRide result shape: {"name","path","objectId","result_types":{key: lane},
+// key: [values...], "error"?}. Text lanes are strings, JSON lanes (documents, questions,
+// answers, classifications) are embedded when their value is valid JSON, binary lanes are
+// base64. No `result_types` key when nothing was collected.
+std::string to_json(const Result& result);
+
+}  // namespace sluice

@@ -1,0 +1,58 @@
+// sluice/status.hpp — a task's state and counters, live or final.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+enum class TaskState {
+    Running,     // gate open, accepting sends
+    Draining,    // gate closed, finishing what was accepted
+    Terminated,  // drained completely; every accepted object got its result
+    Cancelled,   // the drain deadline cut the drain; what was left was failed
+    Failed,      // the task could not run (internal error); what was left was failed
+};
+
+std::string_view to_string(TaskState state) noexcept;
+
+struct NodeStatus {
+    std::string id;
+    std::string provider;
+    std::uint64_t items_in = 0;
+    std::uint64_t items_out = 0;
+    std::uint64_t errors = 0;
+    std::chrono::nanoseconds busy{0};  // time spent inside process() and finish()
+};
+
+struct TaskStatus {
+    std::string token;
+    std::uint64_t task_id = 0;  // distinguishes tasks that reused one caller-chosen token
+    std::string name;
+    std::string project_id;
+    std::string source;
+    TaskState state = TaskState::Running;
+    // Invariant once the task is dead: accepted == completed + failed.
+    std::uint64_t accepted = 0;
+    std::uint64_t completed = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t in_flight = 0;
+    std::uint64_t bytes_in = 0;   // payload bytes sent into the task
+    std::uint64_t bytes_out = 0;  // payload bytes collected into results
+    std::chrono::system_clock::time_point started;
+    std::chrono::system_clock::time_point ended;  // epoch while not dead
+    std::chrono::nanoseconds drain_duration{0};
+    std::string last_error;
+    std::vector<NodeStatus> nodes;  // topological order, source first
+
+    bool dead() const noexcept {
+        return state != TaskState::Running && state != TaskState::Draining;
+    }
+};
+
+std::string to_json(const TaskStatus& status);
+
+}  // namespace sluice
