@@ -1,0 +1,237 @@
+// engine.cpp — the Engine facade and its task table: use, lookup by token, terminate,
+// listing, shutdown.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "engine_impl.hpp"
+#include "uuid.hpp"
+
+namespace sluice {
+namespace detail {
+namespace {
+
+unsigned hardware_threads() noexcept {
+    return std::max(2u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+EngineImpl::EngineImpl(EngineOptions options)
+    : options_(std::move(options)),
+      housekeeper_([this](std::shared_ptr<Task> task) {
+          // Idle past its ttl: a graceful terminate, exactly as if a client had asked.
+          if (task->close_gate()) start_drain(std::move(task), options_.drain_deadline);
+      }) {
+    if (options_.worker_threads == 0) options_.worker_threads = hardware_threads();
+    if (options_.default_threads == 0) options_.default_threads = options_.worker_threads;
+    if (options_.default_max_inflight == 0) options_.default_max_inflight = 1;
+    // max_allowed_parallelism counts the calling thread too: workers = value - 1. The most
+    // restrictive global_control in the process wins, so an embedder's own limit still holds.
+    worker_budget_ = std::make_unique<tbb::global_control>(
+        tbb::global_control::max_allowed_parallelism, options_.worker_threads + 1);
+}
+
+EngineImpl::~EngineImpl() {
+    shutdown(options_.drain_deadline);
+    housekeeper_.stop();
+    drains_.join_all();
+}
+
+TaskConfig EngineImpl::make_config(const PipelineSpec& spec, const UseOptions& options) {
+    TaskConfig config;
+    config.token = options.token.empty() ? make_token() : options.token;
+    config.name = !options.name.empty() ? options.name : spec.name;
+    config.threads = options.threads ? options.threads : options_.default_threads;
+    config.ttl_seconds = options.ttl.value_or(options_.default_ttl);
+    if (config.ttl_seconds < 0) throw UsageError("ttl must be >= 0 seconds (0 = never)");
+    config.max_inflight = options.max_inflight ? options.max_inflight : options_.default_max_inflight;
+    config.send_timeout = options_.send_timeout;
+    return config;
+}
+
+Token EngineImpl::token_for(const std::shared_ptr<Task>& task) {
+    Token token(task->token());
+    token.task_id_ = task->id();
+    token.task_ = task;
+    return token;
+}
+
+Token EngineImpl::use(const PipelineSpec& spec, const UseOptions& options) {
+    if (!options.source.empty() && options.source != spec.source)
+        throw UsageError("UseOptions::source must be applied when parsing: "
+                         "parse_pipeline(json, source) — or pass the JSON to use()");
+    TaskConfig config = make_config(spec, options);
+    {
+        // Fail fast before building a graph that could not be registered anyway.
+        std::shared_lock lock(table_mutex_);
+        if (shut_down_) throw TaskTerminated("engine is shut down; no new tasks are started");
+        auto it = by_name_.find(config.token);
+        if (it != by_name_.end() && it->second->running()) {
+            if (options.use_existing) return token_for(it->second);
+            throw AlreadyRunning(fmt::format(
+                "task {} is already running; terminate it first, or pass use_existing to reuse it",
+                config.token));
+        }
+    }
+    {
+        std::unique_lock lock(table_mutex_);
+        config.id = next_id_++;
+    }
+    return claim(Task::create(spec, std::move(config)), options);
+}
+
+// Registers a built task under its token, unless a racing use() claimed the name first.
+Token EngineImpl::claim(std::shared_ptr<Task> task, const UseOptions& options) {
+    std::unique_lock lock(table_mutex_);
+    if (shut_down_) throw TaskTerminated("engine is shut down; no new tasks are started");
+    auto [it, fresh] = by_name_.try_emplace(task->token(), task);
+    if (!fresh) {
+        if (it->second->running()) {
+            if (options.use_existing) return token_for(it->second);
+            throw AlreadyRunning(fmt::format("task {} is already running", task->token()));
+        }
+        it->second = task;  // the old holder keeps draining under its own task id
+    }
+    by_id_.emplace(task->id(), task);
+    if (task->ttl_seconds() > 0) housekeeper_.watch_ttl(task);
+    return token_for(task);
+}
+
+std::shared_ptr<Task> EngineImpl::find(const Token& token) const {
+    if (token.task_id_ != 0) {
+        if (auto task = token.task_.lock()) return task;
+        std::shared_lock lock(table_mutex_);
+        if (auto it = by_id_.find(token.task_id_); it != by_id_.end()) return it->second;
+    } else {
+        std::shared_lock lock(table_mutex_);
+        if (auto it = by_name_.find(token.str()); it != by_name_.end()) return it->second;
+    }
+    throw UnknownToken(fmt::format("unknown token \"{}\"; start a pipeline with use() first",
+                                   token.str()));
+}
+
+void EngineImpl::start_drain(std::shared_ptr<Task> task, std::chrono::milliseconds deadline) {
+    housekeeper_.add_deadline(
+        std::chrono::steady_clock::now() + deadline, task,
+        fmt::format("task {}: drain deadline of {} ms passed; the object was cancelled",
+                    task->token(), deadline.count()));
+    drains_.spawn([this, task] {
+        task->drain();
+        retire(task);
+    });
+}
+
+// Keeps the final status of at most dead_task_retention dead tasks.
+void EngineImpl::retire(const std::shared_ptr<Task>& task) {
+    std::unique_lock lock(table_mutex_);
+    dead_order_.push_back(task->id());
+    while (dead_order_.size() > options_.dead_task_retention) {
+        std::uint64_t id = dead_order_.front();
+        dead_order_.pop_front();
+        auto it = by_id_.find(id);
+        if (it == by_id_.end()) continue;
+        auto named = by_name_.find(it->second->token());
+        if (named != by_name_.end() && named->second == it->second) by_name_.erase(named);
+        by_id_.erase(it);
+    }
+}
+
+std::shared_future<TaskStatus> EngineImpl::terminate(const Token& token,
+                                                     std::chrono::milliseconds deadline) {
+    std::shared_ptr<Task> task = find(token);
+    if (!task->close_gate()) task->throw_terminated();
+    start_drain(task, deadline);
+    return task->done();
+}
+
+std::vector<TaskStatus> EngineImpl::tasks() const {
+    std::vector<TaskStatus> out;
+    {
+        std::shared_lock lock(table_mutex_);
+        out.reserve(by_id_.size());
+        for (const auto& [id, task] : by_id_) out.push_back(task->status());
+    }
+    std::stable_sort(out.begin(), out.end(), [](const TaskStatus& a, const TaskStatus& b) {
+        if (a.dead() != b.dead()) return !a.dead();
+        return a.task_id < b.task_id;
+    });
+    return out;
+}
+
+void EngineImpl::shutdown(std::chrono::milliseconds deadline) {
+    std::vector<std::shared_ptr<Task>> all;
+    {
+        std::unique_lock lock(table_mutex_);
+        shut_down_ = true;
+        for (const auto& [id, task] : by_id_) all.push_back(task);
+    }
+    for (auto& task : all)
+        if (task->close_gate()) start_drain(task, deadline);
+    for (auto& task : all) task->done().wait();
+}
+
+}  // namespace detail
+
+// ---- the facade --------------------------------------------------------------------------------
+
+Engine::Engine() : Engine(EngineOptions{}) {}
+Engine::Engine(EngineOptions options)
+    : impl_(std::make_unique<detail::EngineImpl>(std::move(options))) {}
+Engine::~Engine() = default;
+
+Token Engine::use(std::string_view pipeline_json, UseOptions options) {
+    return impl_->use(parse_pipeline(pipeline_json, options.source), options);
+}
+
+Token Engine::use(const PipelineSpec& spec, UseOptions options) { return impl_->use(spec, options); }
+
+Token Engine::use_file(const std::filesystem::path& path, UseOptions options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(fmt::format("cannot read pipeline file {}", path.string()));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return use(text.str(), std::move(options));
+}
+
+Result Engine::send(const Token& token, std::string_view data, std::string_view mime,
+                    ObjectInfo info) {
+    return send_async(token, data, mime, std::move(info)).get();
+}
+
+std::future<Result> Engine::send_async(const Token& token, std::string_view data,
+                                       std::string_view mime, ObjectInfo info) {
+    return send_async(token, std::make_shared<const std::string>(data), mime, std::move(info));
+}
+
+std::future<Result> Engine::send_async(const Token& token, Payload data, std::string_view mime,
+                                       ObjectInfo info) {
+    return impl_->find(token)->send(std::move(data), mime, std::move(info));
+}
+
+Pipe Engine::open_pipe(const Token& token, ObjectInfo info, std::string_view mime) {
+    return impl_->make_pipe(impl_->find(token)->open_pipe(std::move(info), mime));
+}
+
+std::shared_future<TaskStatus> Engine::terminate(const Token& token) {
+    return impl_->terminate(token, impl_->options().drain_deadline);
+}
+
+std::shared_future<TaskStatus> Engine::terminate(const Token& token,
+                                                 std::chrono::milliseconds deadline) {
+    return impl_->terminate(token, deadline);
+}
+
+std::shared_future<TaskStatus> Engine::done(const Token& token) const {
+    return impl_->find(token)->done();
+}
+
+TaskStatus Engine::status(const Token& token) const { return impl_->find(token)->status(); }
+std::vector<TaskStatus> Engine::tasks() const { return impl_->tasks(); }
+void Engine::shutdown(std::chrono::milliseconds deadline) { impl_->shutdown(deadline); }
+const EngineOptions& Engine::options() const noexcept { return impl_->options(); }
+
+}  // namespace sluice

@@ -1,0 +1,60 @@
+// engine_impl.hpp — the engine behind the public facade: the task table, the TBB worker
+// budget, the housekeeper and the drain threads.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <oneapi/tbb/global_control.h>
+
+#include <sluice/engine.hpp>
+
+#include "drain_threads.hpp"
+#include "housekeeper.hpp"
+#include "task.hpp"
+
+namespace sluice::detail {
+
+class EngineImpl {
+public:
+    explicit EngineImpl(EngineOptions options);
+    ~EngineImpl();
+
+    Token use(const PipelineSpec& spec, const UseOptions& options);
+    std::shared_ptr<Task> find(const Token& token) const;  // throws UnknownToken
+    std::shared_future<TaskStatus> terminate(const Token& token,
+                                             std::chrono::milliseconds deadline);
+    std::vector<TaskStatus> tasks() const;
+    void shutdown(std::chrono::milliseconds deadline);
+    Pipe make_pipe(std::shared_ptr<PipeState> state) const { return Pipe(std::move(state)); }
+
+    const EngineOptions& options() const noexcept { return options_; }
+
+private:
+    TaskConfig make_config(const PipelineSpec& spec, const UseOptions& options);
+    Token claim(std::shared_ptr<Task> task, const UseOptions& options);
+    static Token token_for(const std::shared_ptr<Task>& task);
+    void start_drain(std::shared_ptr<Task> task, std::chrono::milliseconds deadline);
+    void retire(const std::shared_ptr<Task>& task);
+
+    EngineOptions options_;
+    std::unique_ptr<tbb::global_control> worker_budget_;
+
+    mutable std::shared_mutex table_mutex_;
+    std::unordered_map<std::string, std::shared_ptr<Task>> by_name_;  // who holds each token now
+    std::unordered_map<std::uint64_t, std::shared_ptr<Task>> by_id_;  // every retained task
+    std::deque<std::uint64_t> dead_order_;                            // oldest dead first
+    std::uint64_t next_id_ = 1;
+    bool shut_down_ = false;
+
+    DrainThreads drains_;
+    Housekeeper housekeeper_;  // last: stopped first, before the tables it calls into
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,85 @@
+// graph_node.cpp — the body every node runs in: counts, times, routes, and keeps every
+// exception inside (one escaping into TBB would cancel the whole graph).
+#include "graph_node.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "task.hpp"
+
+namespace sluice::detail {
+namespace {
+
+std::uint64_t now_ns() noexcept {
+    return static_cast<std::uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+std::size_t to_tbb(Concurrency c) noexcept {
+    return c == Concurrency::serial ? tbb::flow::serial : tbb::flow::unlimited;
+}
+
+}  // namespace
+
+GraphNode::GraphNode(tbb::flow::graph& graph, std::unique_ptr<Node> node, Concurrency concurrency,
+                     NodeCounters& counters, Task& task)
+    : node_(std::move(node)),
+      counters_(counters),
+      task_(task),
+      function_(graph, to_tbb(concurrency), Body{this}) {}
+
+void GraphNode::emit(Item item) {
+    counters_.items_out.fetch_add(1, std::memory_order_relaxed);
+    const auto& targets = routes_[static_cast<std::size_t>(item.lane())];
+    if (targets.empty()) return;  // nobody consumes this lane: the item ends here
+    for (std::size_t i = 0; i + 1 < targets.size(); ++i) {
+        Item copy = item;  // a copy per extra consumer shares the payload
+        targets[i]->put(copy);
+    }
+    targets.back()->put(item);
+}
+
+void GraphNode::run(const Item& in) noexcept {
+    counters_.items_in.fetch_add(1, std::memory_order_relaxed);
+    const std::uint64_t start = now_ns();
+    // Keep the object referenced while process() runs: if it throws after giving the item
+    // away, the object must still be open when we mark it failed.
+    ObjectRef object = in.object();
+    try {
+        // The Item is the task's own copy (TBB hands the body a const reference to it and
+        // destroys it afterwards), so moving out of it saves the payload's refcount traffic.
+        node_->process(std::move(const_cast<Item&>(in)), *this);
+    } catch (const std::exception& e) {
+        record_failure(object, e.what());
+    } catch (...) {
+        record_failure(object, "unknown exception");
+    }
+    counters_.busy_ns.fetch_add(now_ns() - start, std::memory_order_relaxed);
+}
+
+void GraphNode::finish() noexcept {
+    const std::uint64_t start = now_ns();
+    try {
+        node_->finish(*this);
+    } catch (const std::exception& e) {
+        record_failure(ObjectRef(), e.what());
+    } catch (...) {
+        record_failure(ObjectRef(), "unknown exception");
+    }
+    counters_.busy_ns.fetch_add(now_ns() - start, std::memory_order_relaxed);
+}
+
+void GraphNode::record_failure(const ObjectRef& object, const char* what) noexcept {
+    counters_.errors.fetch_add(1, std::memory_order_relaxed);
+    try {
+        std::string message =
+            fmt::format("component \"{}\" ({}): {}", counters_.id, counters_.provider, what);
+        object.fail(message);
+        task_.record_error(std::move(message));
+    } catch (...) {
+        // Out of memory while reporting: the error count above still records the failure.
+    }
+}
+
+}  // namespace sluice::detail

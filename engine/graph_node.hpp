@@ -1,0 +1,66 @@
+// graph_node.hpp — one component of a running task: the user's Node inside a
+// tbb::flow::function_node, with its routes per output lane and its counters.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <oneapi/tbb/flow_graph.h>
+
+#include <sluice/node.hpp>
+
+namespace sluice::detail {
+
+class Task;
+
+// Lives as long as the task (status reads it after the graph is gone).
+struct NodeCounters {
+    std::string id;
+    std::string provider;
+    std::atomic<std::uint64_t> items_in{0};
+    std::atomic<std::uint64_t> items_out{0};
+    std::atomic<std::uint64_t> errors{0};
+    std::atomic<std::uint64_t> busy_ns{0};
+};
+
+class GraphNode final : public Emitter {
+public:
+    GraphNode(tbb::flow::graph& graph, std::unique_ptr<Node> node, Concurrency concurrency,
+              NodeCounters& counters, Task& task);
+    GraphNode(const GraphNode&) = delete;
+    GraphNode& operator=(const GraphNode&) = delete;
+
+    void put(const Item& item) { function_.try_put(item); }
+    void emit(Item item) override;
+    void add_route(Lane lane, GraphNode* target) {
+        routes_[static_cast<std::size_t>(lane)].push_back(target);
+    }
+    bool has_route(Lane lane) const noexcept {
+        return !routes_[static_cast<std::size_t>(lane)].empty();
+    }
+    // Calls Node::finish; an exception is counted against this node, never propagated.
+    void finish() noexcept;
+
+private:
+    struct Body {
+        GraphNode* self;
+        tbb::flow::continue_msg operator()(const Item& in) const {
+            self->run(in);
+            return {};
+        }
+    };
+    void run(const Item& in) noexcept;
+    void record_failure(const ObjectRef& object, const char* what) noexcept;
+
+    std::unique_ptr<Node> node_;
+    NodeCounters& counters_;
+    Task& task_;
+    std::array<std::vector<GraphNode*>, k_lane_count> routes_;
+    tbb::flow::function_node<Item> function_;  // last: destroyed first
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,70 @@
+// object_state.hpp — one object in flight: its identity, the result its sinks collect, and
+// the promise its sender waits on. Freed when the last Item referencing it is gone.
+#pragma once
+
+#include <atomic>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sluice/item.hpp>
+#include <sluice/result.hpp>
+
+#include "uuid.hpp"
+
+namespace sluice::detail {
+
+class Task;
+
+struct ObjectState final : ObjectCore {
+    ObjectState(std::shared_ptr<Task> owner, ObjectInfo object_info, std::string_view mime_type,
+                std::uint64_t bytes)
+        : task(std::move(owner)),
+          info(std::move(object_info)),
+          mime(mime_type),
+          id(make_uuid()),
+          size_in(bytes) {}
+
+    std::string_view id_view() const noexcept { return {id.data(), id.size()}; }
+    std::string_view name_view() const noexcept {
+        return info.name.empty() ? id_view() : std::string_view(info.name);
+    }
+
+    // A result key being collected; `text` is the buffer append_result_text grows, which
+    // becomes one entry of `field.values` when the object completes.
+    struct Slot {
+        ResultField field;
+        std::string text;
+        bool has_text = false;
+    };
+    Slot& slot(std::string_view key, Lane lane);  // caller holds `mutex`
+    // Moves what was collected into a Result (caller holds `mutex`).
+    Result take_result();
+
+    std::shared_ptr<Task> task;  // keeps the task alive while any of its objects is
+    ObjectInfo info;
+    std::string mime;
+    UuidText id;
+    std::uint64_t size_in;
+    std::promise<Result> promise;
+
+    std::mutex mutex;  // guards slots and error
+    std::vector<Slot> slots;
+    std::string error;
+
+    // Set by whoever delivers the result first: normal completion, or the drain deadline.
+    std::atomic<bool> resolved{false};
+
+    // The task's list of live objects (guarded by the task's object-list mutex).
+    ObjectState* prev = nullptr;
+    ObjectState* next = nullptr;
+};
+
+inline ObjectState* object_state(ObjectCore* core) noexcept {
+    return static_cast<ObjectState*>(core);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,90 @@
+// pipe.cpp — one object streamed in chunks: open admits the object, each write puts one item on
+// the pipe's lane, close drops the pipe's hold so the object can complete.
+#include <fmt/format.h>
+
+#include "runtime.hpp"
+#include "task.hpp"
+
+namespace sluice {
+namespace detail {
+
+std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mime) {
+    if (!gate_.enter()) throw_terminated();
+    GateTicket ticket(gate_);
+    auto pipe = std::make_shared<PipeState>();
+    ObjectState* object = admit(0, mime, std::move(info));
+    pipe->task = shared_from_this();
+    pipe->result = object->promise.get_future();
+    pipe->object_id = std::string(object->id_view());
+    pipe->lane = entry_lane(mime);
+    pipe->object = ObjectRef(object);
+    std::lock_guard lock(pipes_mutex_);
+    pipes_.insert(pipe.get());
+    return pipe;
+}
+
+void Task::write_pipe(PipeState& pipe, std::string_view bytes) {
+    std::lock_guard lock(pipe.mutex);
+    if (pipe.closed) throw UsageError(fmt::format("pipe for object {} is closed", pipe.object_id));
+    if (pipe.sealed || !gate_.enter()) throw_terminated();
+    GateTicket ticket(gate_);
+    bytes_in_.fetch_add(bytes.size(), std::memory_order_relaxed);
+    source_->put(Item(pipe.lane, pipe.object, std::make_shared<const std::string>(bytes)));
+}
+
+std::future<Result> Task::close_pipe(PipeState& pipe) {
+    ObjectRef hold;
+    {
+        std::lock_guard lock(pipe.mutex);
+        if (pipe.closed)
+            throw UsageError(fmt::format("pipe for object {} is already closed", pipe.object_id));
+        pipe.closed = true;
+        hold = std::move(pipe.object);
+    }
+    {
+        std::lock_guard lock(pipes_mutex_);
+        pipes_.erase(&pipe);
+    }
+    hold.reset();  // may complete the object right here
+    return std::move(pipe.result);
+}
+
+}  // namespace detail
+
+Pipe::Pipe(std::shared_ptr<detail::PipeState> state) noexcept : state_(std::move(state)) {}
+Pipe::Pipe(Pipe&&) noexcept = default;
+Pipe& Pipe::operator=(Pipe&& other) noexcept {
+    if (this != &other) {
+        if (is_open()) (void)close_async();
+        state_ = std::move(other.state_);
+    }
+    return *this;
+}
+
+Pipe::~Pipe() {
+    if (is_open()) (void)close_async();
+}
+
+void Pipe::write(std::string_view bytes) {
+    if (!state_) throw UsageError("write on a moved-from pipe");
+    state_->task->write_pipe(*state_, bytes);
+}
+
+std::future<Result> Pipe::close_async() {
+    if (!state_) throw UsageError("close on a moved-from pipe");
+    return state_->task->close_pipe(*state_);
+}
+
+Result Pipe::close() { return close_async().get(); }
+
+bool Pipe::is_open() const noexcept {
+    if (!state_) return false;
+    std::lock_guard lock(state_->mutex);
+    return !state_->closed;
+}
+
+std::string_view Pipe::object_id() const noexcept {
+    return state_ ? std::string_view(state_->object_id) : std::string_view();
+}
+
+}  // namespace sluice

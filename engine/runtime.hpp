@@ -1,0 +1,30 @@
+// runtime.hpp — the TBB side of a task: its arena, cancellation context, flow graph and nodes.
+// Released as a whole when the task is dead.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include "graph_node.hpp"
+
+namespace sluice::detail {
+
+struct Runtime {
+    // reserved_for_masters = 0: worker threads may take every slot, so the graph progresses
+    // without any caller thread inside the arena (senders only submit work, never wait in it).
+    explicit Runtime(unsigned threads) : arena(static_cast<int>(threads), 0) {}
+
+    tbb::task_arena arena;
+    // isolated: cancelling this task never touches another context, and vice versa.
+    tbb::task_group_context context{tbb::task_group_context::isolated};
+    // Declared before the nodes so it is destroyed after them (oneTBB #985: a graph destroyed
+    // before its nodes deadlocks).
+    std::unique_ptr<tbb::flow::graph> graph;
+    std::vector<std::unique_ptr<GraphNode>> nodes;  // topological order, source first
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,258 @@
+// task.cpp — building a task's graph, admitting objects through the gate, and delivering
+// each object's result when it completes.
+#include "task.hpp"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "runtime.hpp"
+
+namespace sluice::detail {
+namespace {
+
+std::int64_t steady_ns() noexcept {
+    return std::chrono::steady_clock::now().time_since_epoch().count();
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) noexcept {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+std::shared_ptr<Task> Task::create(const PipelineSpec& spec, TaskConfig config) {
+    return std::make_shared<Task>(spec, std::move(config));
+}
+
+Task::Task(const PipelineSpec& spec, TaskConfig config)
+    : config_(std::move(config)),
+      project_id_(spec.project_id),
+      source_id_(spec.source),
+      started_(std::chrono::system_clock::now()),
+      done_future_(done_promise_.get_future().share()) {
+    node_count_ = spec.components.size();
+    counters_ = std::make_unique<NodeCounters[]>(node_count_);
+    runtime_ = std::make_unique<Runtime>(config_.threads);
+    std::unordered_map<std::string_view, GraphNode*> by_id;
+    std::vector<Problem> problems;
+    // The graph attaches to the arena it is constructed in, so build it inside the task's.
+    runtime_->arena.execute([&] {
+        runtime_->graph = std::make_unique<tbb::flow::graph>(runtime_->context);
+        for (std::size_t i = 0; i < node_count_; ++i) {
+            const ComponentSpec& c = spec.components[i];
+            counters_[i].id = c.id;
+            counters_[i].provider = c.provider;
+            const Provider* provider = find_provider(c.provider);
+            if (!provider) {
+                problems.push_back({c.id, fmt::format("unknown provider \"{}\"", c.provider)});
+                continue;
+            }
+            std::unique_ptr<Node> node;
+            try {
+                node = provider->factory(NodeContext{c.id, provider->name, c.config});
+            } catch (const std::exception& e) {
+                problems.push_back({c.id, e.what()});
+                continue;
+            }
+            auto& g = runtime_->nodes.emplace_back(std::make_unique<GraphNode>(
+                *runtime_->graph, std::move(node), provider->info.concurrency, counters_[i],
+                *this));
+            by_id.emplace(c.id, g.get());
+        }
+    });
+    if (!problems.empty()) throw InvalidPipeline(std::move(problems));
+    for (const ComponentSpec& c : spec.components)
+        for (const InputSpec& in : c.inputs)
+            if (auto from = by_id.find(in.from); from != by_id.end())
+                from->second->add_route(in.lane, by_id.at(c.id));
+    source_ = by_id.at(spec.source);
+    for (Lane lane : k_all_lanes)
+        source_routes_[static_cast<std::size_t>(lane)] = source_->has_route(lane);
+    touch();
+}
+
+Task::~Task() = default;
+
+[[noreturn]] void Task::throw_terminated() const {
+    throw TaskTerminated(fmt::format(
+        "task {} was terminated; start a new pipeline with use()", config_.token));
+}
+
+// RocketRide's lane choice: lane/<name> forces a lane; text and JSON go on `text`, questions
+// on `questions`, media on their lanes — each only when the source feeds someone on that lane.
+// Everything else (application/octet-stream included) travels as raw `tags`.
+Lane Task::entry_lane(std::string_view mime) const noexcept {
+    std::optional<Lane> lane;
+    if (starts_with(mime, "lane/")) lane = lane_from_string(mime.substr(5));
+    else if (starts_with(mime, "text/") || mime == "application/json" ||
+             mime.find("+json") != std::string_view::npos)
+        lane = Lane::text;
+    else if (starts_with(mime, "application/rocketride-question")) lane = Lane::questions;
+    else if (starts_with(mime, "image/")) lane = Lane::image;
+    else if (starts_with(mime, "audio/")) lane = Lane::audio;
+    else if (starts_with(mime, "video/")) lane = Lane::video;
+    if (lane && source_routes_[static_cast<std::size_t>(*lane)]) return *lane;
+    return Lane::tags;
+}
+
+void Task::touch() noexcept {
+    if (config_.ttl_seconds > 0) last_activity_ns_.store(steady_ns(), std::memory_order_relaxed);
+}
+
+void Task::acquire_capacity() {
+    std::uint64_t cur = live_.load(std::memory_order_relaxed);
+    while (cur < config_.max_inflight)
+        if (live_.compare_exchange_weak(cur, cur + 1, std::memory_order_acq_rel)) return;
+
+    // Full: sleep until a completion frees a slot. seq_cst on waiters_ and live_ so that either
+    // the releaser sees this waiter or this waiter sees the freed slot.
+    waiters_.fetch_add(1, std::memory_order_seq_cst);
+    struct Leave {
+        std::atomic<int>& w;
+        ~Leave() { w.fetch_sub(1, std::memory_order_seq_cst); }
+    } leave{waiters_};
+    const bool bounded = config_.send_timeout.count() > 0;
+    const auto deadline = std::chrono::steady_clock::now() + config_.send_timeout;
+    std::unique_lock lock(wait_mutex_);
+    for (;;) {
+        // Not admitted yet: once the gate closes this send is refused, not queued. (Waiting on
+        // would deadlock a drain whose buffering nodes free capacity only in finish().)
+        if (gate_.closed() || cancelled_.load(std::memory_order_acquire)) throw_terminated();
+        cur = live_.load(std::memory_order_seq_cst);
+        if (cur < config_.max_inflight) {
+            if (live_.compare_exchange_weak(cur, cur + 1, std::memory_order_seq_cst)) return;
+            continue;
+        }
+        if (!bounded) {
+            wait_cv_.wait(lock);
+        } else if (wait_cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
+                   live_.load(std::memory_order_seq_cst) >= config_.max_inflight) {
+            throw Busy(fmt::format("task {} stayed at max_inflight={} for {} ms; retry later",
+                                   config_.token, config_.max_inflight,
+                                   config_.send_timeout.count()));
+        }
+    }
+}
+
+ObjectState* Task::admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info) {
+    acquire_capacity();
+    auto* object = new ObjectState(shared_from_this(), std::move(info), mime, size);
+    {
+        std::lock_guard lock(objects_mutex_);
+        // The deadline may have failed everything in the meantime: admitting now would create
+        // an object it never saw.
+        if (cancelled_.load(std::memory_order_acquire)) {
+            object->task.reset();
+            delete object;
+            live_.fetch_sub(1, std::memory_order_seq_cst);
+            throw_terminated();
+        }
+        object->next = objects_head_;
+        if (objects_head_) objects_head_->prev = object;
+        objects_head_ = object;
+        accepted_.fetch_add(1, std::memory_order_relaxed);
+    }
+    bytes_in_.fetch_add(size, std::memory_order_relaxed);
+    touch();
+    return object;
+}
+
+std::future<Result> Task::send(Payload data, std::string_view mime, ObjectInfo info) {
+    if (!gate_.enter()) throw_terminated();
+    GateTicket ticket(gate_);
+    ObjectState* object = admit(data ? data->size() : 0, mime, std::move(info));
+    std::future<Result> result = object->promise.get_future();
+    source_->put(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
+    return result;
+}
+
+bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
+    if (object->resolved.exchange(true, std::memory_order_acq_rel)) return false;
+    try {
+        Result result;
+        {
+            std::lock_guard lock(object->mutex);
+            if (forced_error) object->error = forced_error;
+            result = object->take_result();
+        }
+        std::uint64_t bytes = 0;
+        for (const ResultField& f : result.fields)
+            for (const std::string& v : f.values) bytes += v.size();
+        bytes_out_.fetch_add(bytes, std::memory_order_relaxed);
+        (result.ok() ? completed_ : failed_).fetch_add(1, std::memory_order_acq_rel);
+        object->promise.set_value(std::move(result));
+    } catch (...) {
+        // Allocation failed while building the result: still account and answer the sender.
+        failed_.fetch_add(1, std::memory_order_acq_rel);
+        object->promise.set_exception(std::current_exception());
+    }
+    return true;
+}
+
+void Task::complete_object(ObjectState* object) noexcept {
+    resolve(object, nullptr);
+    {
+        std::lock_guard lock(objects_mutex_);
+        if (object->prev) object->prev->next = object->next;
+        else objects_head_ = object->next;
+        if (object->next) object->next->prev = object->prev;
+    }
+    touch();
+    live_.fetch_sub(1, std::memory_order_seq_cst);
+    notify_waiters();
+}
+
+void Task::notify_waiters() noexcept {
+    if (waiters_.load(std::memory_order_seq_cst) == 0) return;
+    // Taking the lock orders this notify after a waiter's check-then-wait.
+    { std::lock_guard lock(wait_mutex_); }
+    wait_cv_.notify_all();
+}
+
+void Task::record_error(std::string message) {
+    std::lock_guard lock(report_mutex_);
+    last_error_ = std::move(message);
+}
+
+std::optional<std::chrono::steady_clock::time_point> Task::idle_since() const noexcept {
+    if (!running() || live_.load(std::memory_order_acquire) != 0 || gate_.inside() != 0)
+        return std::nullopt;
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(last_activity_ns_.load(std::memory_order_relaxed)));
+}
+
+TaskStatus Task::status() const {
+    TaskStatus s;
+    s.token = config_.token;
+    s.task_id = config_.id;
+    s.name = config_.name;
+    s.project_id = project_id_;
+    s.source = source_id_;
+    s.state = state();
+    // Read the resolved counts before `accepted` so that in_flight never goes negative.
+    s.completed = completed_.load(std::memory_order_acquire);
+    s.failed = failed_.load(std::memory_order_acquire);
+    s.accepted = accepted_.load(std::memory_order_acquire);
+    s.in_flight = s.accepted >= s.completed + s.failed ? s.accepted - s.completed - s.failed : 0;
+    s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
+    s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
+    s.started = started_;
+    {
+        std::lock_guard lock(report_mutex_);
+        s.ended = ended_;
+        s.drain_duration = drain_duration_;
+        s.last_error = last_error_;
+    }
+    s.nodes.reserve(node_count_);
+    for (std::size_t i = 0; i < node_count_; ++i) {
+        const NodeCounters& c = counters_[i];
+        s.nodes.push_back({c.id, c.provider, c.items_in.load(std::memory_order_relaxed),
+                           c.items_out.load(std::memory_order_relaxed),
+                           c.errors.load(std::memory_order_relaxed),
+                           std::chrono::nanoseconds(c.busy_ns.load(std::memory_order_relaxed))});
+    }
+    return s;
+}
+
+}  // namespace sluice::detail

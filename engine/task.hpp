@@ -1,0 +1,147 @@
+// task.hpp — one running pipeline: its graph, its gate, its objects in flight, its counters,
+// and the steps of its drain (the drain itself is in drain.cpp).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <sluice/engine.hpp>
+
+#include "gate.hpp"
+#include "graph_node.hpp"
+#include "object_state.hpp"
+
+namespace sluice::detail {
+
+struct TaskConfig {
+    std::string token;
+    std::uint64_t id = 0;
+    std::string name;
+    unsigned threads = 1;
+    double ttl_seconds = 0;
+    std::size_t max_inflight = 4096;
+    std::chrono::milliseconds send_timeout{0};
+};
+
+struct Runtime;
+
+struct PipeState {
+    std::mutex mutex;
+    std::shared_ptr<Task> task;
+    ObjectRef object;  // the pipe's hold on its object; dropped at close or when sealed
+    std::future<Result> result;
+    std::string object_id;
+    Lane lane = Lane::tags;
+    bool closed = false;
+    bool sealed = false;  // the task's gate closed: no more writes
+};
+
+class Task : public std::enable_shared_from_this<Task> {
+public:
+    // Builds the graph; throws InvalidPipeline when a node's factory rejects its config.
+    static std::shared_ptr<Task> create(const PipelineSpec& spec, TaskConfig config);
+    Task(const PipelineSpec& spec, TaskConfig config);
+    ~Task();
+    Task(const Task&) = delete;
+    Task& operator=(const Task&) = delete;
+
+    const std::string& token() const noexcept { return config_.token; }
+    std::uint64_t id() const noexcept { return config_.id; }
+    double ttl_seconds() const noexcept { return config_.ttl_seconds; }
+    TaskState state() const noexcept { return state_.load(std::memory_order_acquire); }
+    bool running() const noexcept { return state() == TaskState::Running; }
+
+    // ---- sending (engine.cpp, pipe.cpp) ----
+    std::future<Result> send(Payload data, std::string_view mime, ObjectInfo info);
+    std::shared_ptr<PipeState> open_pipe(ObjectInfo info, std::string_view mime);
+    void write_pipe(PipeState& pipe, std::string_view bytes);
+    std::future<Result> close_pipe(PipeState& pipe);
+
+    // ---- objects (object.cpp calls this when an object's last reference goes) ----
+    void complete_object(ObjectState* object) noexcept;
+    void record_error(std::string message);
+
+    // ---- terminate (drain.cpp) ----
+    // Closes the gate (Running -> Draining); false when it was already closed.
+    bool close_gate();
+    // The drain thread's whole job: wait for senders, drain the graph, flush buffering nodes,
+    // wait for every object, report, release the graph.
+    void drain() noexcept;
+    // The drain deadline (or shutdown) passed: cancel what still runs and fail what is left.
+    void cancel(const std::string& reason) noexcept;
+    std::shared_future<TaskStatus> done() const { return done_future_; }
+
+    // ---- status ----
+    TaskStatus status() const;
+    // The time since which the task has had nothing in flight, if it is idle and running.
+    std::optional<std::chrono::steady_clock::time_point> idle_since() const noexcept;
+    [[noreturn]] void throw_terminated() const;
+
+private:
+    ObjectState* admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info);
+    void acquire_capacity();
+    Lane entry_lane(std::string_view mime) const noexcept;
+    bool resolve(ObjectState* object, const char* forced_error) noexcept;
+    void notify_waiters() noexcept;
+    void touch() noexcept;
+
+    void seal_pipes() noexcept;
+    void wait_for_graph() noexcept;
+    void finish_nodes() noexcept;
+    void wait_for_objects() noexcept;
+    bool finalize(TaskState final_state) noexcept;
+    void bury() noexcept;
+
+    TaskConfig config_;
+    std::string project_id_;
+    std::string source_id_;
+    std::chrono::system_clock::time_point started_;
+    std::chrono::steady_clock::time_point drain_started_;
+
+    Gate gate_;
+    std::atomic<TaskState> state_{TaskState::Running};
+    std::atomic<bool> cancelled_{false};
+    std::atomic<bool> finalized_{false};
+
+    std::atomic<std::uint64_t> accepted_{0}, completed_{0}, failed_{0};
+    std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
+    std::atomic<std::uint64_t> live_{0};  // objects not yet released (bounded by max_inflight)
+    std::atomic<std::int64_t> last_activity_ns_{0};
+
+    // Capacity and drain waiters sleep here; `waiters_` lets releasers skip the lock.
+    mutable std::mutex wait_mutex_;
+    std::condition_variable wait_cv_;
+    std::atomic<int> waiters_{0};
+
+    std::mutex objects_mutex_;  // the live object list, for the deadline to fail what is left
+    ObjectState* objects_head_ = nullptr;
+
+    std::mutex pipes_mutex_;  // lock order: pipes_mutex_, then a PipeState::mutex
+    std::unordered_set<PipeState*> pipes_;
+
+    mutable std::mutex report_mutex_;  // last error, drain duration, end time
+    std::string last_error_;
+    std::chrono::nanoseconds drain_duration_{0};
+    std::chrono::system_clock::time_point ended_;
+
+    std::unique_ptr<NodeCounters[]> counters_;
+    std::size_t node_count_ = 0;
+    std::array<bool, k_lane_count> source_routes_{};
+
+    std::mutex runtime_mutex_;  // cancel() and bury() both touch the runtime
+    std::unique_ptr<Runtime> runtime_;
+    GraphNode* source_ = nullptr;
+
+    std::promise<TaskStatus> done_promise_;
+    std::shared_future<TaskStatus> done_future_;
+};
+
+}  // namespace sluice::detail
