@@ -27,6 +27,7 @@ GraphNode::GraphNode(tbb::flow::graph& graph, std::unique_ptr<Node> node, Concur
     : node_(std::move(node)),
       counters_(counters),
       task_(task),
+      unlimited_(concurrency == Concurrency::unlimited),
       function_(graph, to_tbb(concurrency), Body{this}) {}
 
 void GraphNode::emit(Item item) {

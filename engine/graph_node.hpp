@@ -35,6 +35,12 @@ public:
     GraphNode& operator=(const GraphNode&) = delete;
 
     void put(const Item& item) { function_.try_put(item); }
+    // Takes an item on a thread inside the task's arena: an unlimited node runs its body right
+    // here (saving a task), a serial one queues it so its concurrency still holds.
+    void accept_in_arena(Item& item) noexcept {
+        if (unlimited_) run(item);
+        else function_.try_put(item);
+    }
     void emit(Item item) override;
     void add_route(Lane lane, GraphNode* target) {
         routes_[static_cast<std::size_t>(lane)].push_back(target);
@@ -60,6 +66,7 @@ private:
     NodeCounters& counters_;
     Task& task_;
     std::array<std::vector<GraphNode*>, k_lane_count> routes_;
+    bool unlimited_;
     tbb::flow::function_node<Item> function_;  // last: destroyed first
 };
 

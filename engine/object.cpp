@@ -66,12 +66,14 @@ void ObjectRef::add_result(std::string_view key, Lane lane, std::string value) c
     o->slot(key, lane).field.values.push_back(std::move(value));
 }
 
-void ObjectRef::append_result_text(std::string_view key, Lane lane, std::string_view chunk) const {
+void ObjectRef::append_result_text(std::string_view key, Lane lane, std::string_view chunk,
+                                   std::string_view suffix) const {
     if (!core_) return;
     auto* o = detail::object_state(core_);
     std::lock_guard lock(o->mutex);
     auto& s = o->slot(key, lane);
     s.text.append(chunk);
+    s.text.append(suffix);
     s.has_text = true;
 }
 

@@ -14,9 +14,11 @@
 namespace sluice::detail {
 
 struct Runtime {
-    // reserved_for_masters = 0: worker threads may take every slot, so the graph progresses
-    // without any caller thread inside the arena (senders only submit work, never wait in it).
-    explicit Runtime(unsigned threads) : arena(static_cast<int>(threads), 0) {}
+    // `threads` slots for workers, so the graph progresses with no caller inside the arena
+    // (senders only enqueue), plus one slot reserved for the drain thread: without it,
+    // wait_for_all's task_arena::execute finds the arena full and delegates the wait to a worker,
+    // which then sits blocked in this task's wait while other tasks starve for workers.
+    explicit Runtime(unsigned threads) : arena(static_cast<int>(threads) + 1, 1) {}
 
     tbb::task_arena arena;
     // isolated: cancelling this task never touches another context, and vice versa.

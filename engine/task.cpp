@@ -163,8 +163,37 @@ std::future<Result> Task::send(Payload data, std::string_view mime, ObjectInfo i
     GateTicket ticket(gate_);
     ObjectState* object = admit(data ? data->size() : 0, mime, std::move(info));
     std::future<Result> result = object->promise.get_future();
-    source_->put(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
+    inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
     return result;
+}
+
+// Hands an item to the source from a thread outside the task's arena. Not function_node::
+// try_put: from an outside thread that spawns with oneTBB's deliberately unfenced "work
+// spawned" advertisement, which assumes some thread waits inside the arena. Senders never do,
+// so a worker leaving the arena at that moment can strand the item (seen as a hang with 60
+// tasks on 2 workers). task_arena::enqueue advertises with a full fence and never misses a
+// wakeup; reserve_wait keeps the item counted by wait_for_all until it is in the graph.
+namespace {
+struct Entry {
+    tbb::flow::graph* graph;
+    GraphNode* source;
+    mutable Item item;  // task_arena::enqueue calls the functor as const
+    void operator()() const {
+        source->accept_in_arena(item);
+        graph->release_wait();
+    }
+};
+}  // namespace
+
+void Task::inject(Item item) {
+    tbb::flow::graph& graph = *runtime_->graph;
+    graph.reserve_wait();
+    try {
+        runtime_->arena.enqueue(Entry{&graph, source_, std::move(item)});
+    } catch (...) {
+        graph.release_wait();
+        throw;
+    }
 }
 
 bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {

@@ -87,6 +87,7 @@ public:
 
 private:
     ObjectState* admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info);
+    void inject(Item item);
     void acquire_capacity();
     Lane entry_lane(std::string_view mime) const noexcept;
     bool resolve(ObjectState* object, const char* forced_error) noexcept;

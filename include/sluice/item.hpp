@@ -69,9 +69,11 @@ public:
     // Result writing, used by sink nodes. Thread-safe; ignored once the object is resolved.
     // add_result appends `value` as one entry of the list under `key`.
     void add_result(std::string_view key, Lane lane, std::string value) const;
-    // append_result_text appends to one text buffer under `key`, which becomes one list entry
-    // when the object completes (RocketRide's response node does this for the text lane).
-    void append_result_text(std::string_view key, Lane lane, std::string_view chunk) const;
+    // append_result_text appends `chunk` then `suffix`, together (never interleaved with a
+    // concurrent append), to one text buffer under `key`, which becomes one list entry when the
+    // object completes (RocketRide's response node does this for the text lane).
+    void append_result_text(std::string_view key, Lane lane, std::string_view chunk,
+                            std::string_view suffix = {}) const;
     // Marks the object failed with `reason` (the first reason wins); it still drains normally.
     void fail(std::string_view reason) const;
 
