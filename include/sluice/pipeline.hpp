@@ -43,7 +43,18 @@ struct PipelineSpec {
 PipelineSpec parse_pipeline(std::string_view json_text, std::string_view source = {});
 PipelineSpec parse_pipeline(const Json& document, std::string_view source = {});
 
+// Text overloads: without them a std::string or a literal would be ambiguous between the
+// text and the Json forms (Json converts from strings), or silently become a Json string.
+inline PipelineSpec parse_pipeline(const std::string& json_text, std::string_view source = {}) {
+    return parse_pipeline(std::string_view(json_text), source);
+}
+inline PipelineSpec parse_pipeline(const char* json_text, std::string_view source = {}) {
+    return parse_pipeline(std::string_view(json_text), source);
+}
+
 // The same checks without throwing: every problem, in document order (empty = valid).
 std::vector<Problem> validate_pipeline(const Json& document, std::string_view source = {});
+// From text: a JSON syntax error becomes one pipeline-level problem with its position.
+std::vector<Problem> validate_pipeline_text(std::string_view json_text, std::string_view source = {});
 
 }  // namespace sluice

@@ -1,0 +1,179 @@
+// pipeline_validate.cpp — the pipeline checks across components: choosing the source, edges
+// and their lanes, cycles, and each node's config (schema types, then the provider's factory).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "pipeline_check.hpp"
+
+namespace sluice::detail {
+namespace {
+
+std::string_view type_name(ConfigType type) noexcept {
+    switch (type) {
+        case ConfigType::any: return "any";
+        case ConfigType::string: return "string";
+        case ConfigType::integer: return "integer";
+        case ConfigType::number: return "number";
+        case ConfigType::boolean: return "boolean";
+        case ConfigType::array: return "array";
+        case ConfigType::object: return "object";
+    }
+    return "unknown";
+}
+
+bool has_type(const Json& value, ConfigType type) noexcept {
+    switch (type) {
+        case ConfigType::any: return true;
+        case ConfigType::string: return value.is_string();
+        case ConfigType::integer: return value.is_int();
+        case ConfigType::number: return value.is_number();
+        case ConfigType::boolean: return value.is_bool();
+        case ConfigType::array: return value.is_array();
+        case ConfigType::object: return value.is_object();
+    }
+    return false;
+}
+
+}  // namespace
+
+void PipelineCheck::resolve_source(const Json& root, std::string_view override_id) {
+    std::string id(override_id);
+    if (const Json* named = root.find("source"); id.empty() && named && !named->is_null()) {
+        if (!named->is_string())
+            return add(
+                0, "",
+                fmt::format("\"source\" must be a string, got {}", to_string(named->type())));
+        id = named->as_string();
+    }
+    if (id.empty()) id = implied_source();
+    if (id.empty()) return;
+    auto found = by_id_.find(id);
+    if (found == by_id_.end()) {
+        std::vector<std::string> ids;
+        for (const Entry& entry : entries_)
+            if (in_graph(entry)) ids.push_back(entry.spec.id);
+        return add(0, "",
+                   fmt::format("source \"{}\" names no component; components: {}", id,
+                               join_names(ids, "none")));
+    }
+    source_ = &entries_[found->second];
+}
+
+// RocketRide's rule when no source is named: the one component whose config.mode is "Source".
+std::string PipelineCheck::implied_source() {
+    std::vector<std::string> marked;
+    for (const Entry& entry : entries_) {
+        const Json* mode = entry.spec.config.find("mode");
+        if (in_graph(entry) && mode && mode->is_string() && mode->as_string() == "Source")
+            marked.push_back(entry.spec.id);
+    }
+    if (marked.size() == 1) return marked.front();
+    if (marked.empty())
+        add(0, "", "no source: set \"source\" or give one component config.mode \"Source\"");
+    else
+        add(0, "",
+            fmt::format("ambiguous source: components {} {} have config.mode \"Source\"; "
+                        "set \"source\" to one of them",
+                        join_names(marked), marked.size() == 2 ? "both" : "all"));
+    return {};
+}
+
+void PipelineCheck::check_sources() {
+    for (Entry& entry : entries_) {
+        bool chosen = source_ == &entry;
+        bool source_provider = entry.provider && entry.provider->info.is_source();
+        if (chosen && entry.provider && !source_provider)
+            add(entry, fmt::format("provider \"{}\" cannot be the source: it is not a source "
+                                   "provider (source providers: {})",
+                                   entry.spec.provider, provider_names(true)));
+        if ((chosen || source_provider) && !entry.spec.inputs.empty()) {
+            entry.source_with_inputs = true;
+            add(entry, "a source cannot have inputs");
+        }
+    }
+}
+
+void PipelineCheck::check_edges() {
+    for (Entry& entry : entries_)
+        for (const InputSpec& input : entry.spec.inputs) check_edge(entry, input);
+}
+
+void PipelineCheck::check_edge(Entry& consumer, const InputSpec& input) {
+    auto found = by_id_.find(input.from);
+    if (found == by_id_.end())
+        return add(consumer, fmt::format("input from \"{}\": no such component", input.from));
+    const Entry& producer = entries_[found->second];
+    std::string_view lane = to_string(input.lane);
+    std::string where = fmt::format("input from \"{}\" on lane \"{}\"", input.from, lane);
+    if (const Provider* p = producer.provider; p && !p->info.emits(input.lane))
+        add(consumer, fmt::format("{}: component \"{}\" (provider \"{}\") does not emit lane "
+                                  "\"{}\"; it emits: {}",
+                                  where, input.from, p->name, lane,
+                                  lane_names([p](Lane l) { return p->info.emits(l); })));
+    if (const Provider* p = consumer.provider;
+        p && !consumer.source_with_inputs && !p->info.rule_for(input.lane))
+        add(consumer, fmt::format("{}: provider \"{}\" does not accept lane \"{}\"; it accepts: {}",
+                                  where, p->name, lane, lane_names([p](Lane l) {
+                                      return p->info.rule_for(l) != nullptr;
+                                  })));
+}
+
+void PipelineCheck::check_cycles() {
+    std::vector<int> state(entries_.size(), 0);  // 0 unseen, 1 on the current path, 2 done
+    std::vector<std::size_t> path;
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+        if (in_graph(entries_[i]) && state[i] == 0) visit(i, state, path);
+}
+
+// Depth-first along the data flow; an edge back into the current path closes one cycle,
+// reported on the component where the path entered it.
+void PipelineCheck::visit(std::size_t at, std::vector<int>& state, std::vector<std::size_t>& path) {
+    state[at] = 1;
+    path.push_back(at);
+    for (std::size_t next : graph_[at]) {
+        if (state[next] == 0) visit(next, state, path);
+        if (state[next] != 1) continue;
+        std::vector<std::string> ids;
+        for (auto it = std::find(path.begin(), path.end(), next); it != path.end(); ++it)
+            ids.push_back(entries_[*it].spec.id);
+        ids.push_back(entries_[next].spec.id);
+        add(entries_[next], fmt::format("cycle: {}", fmt::join(ids, " -> ")));
+    }
+    path.pop_back();
+    state[at] = 2;
+}
+
+void PipelineCheck::check_configs() {
+    for (Entry& entry : entries_) {
+        if (!entry.provider || !entry.config_ok) continue;
+        check_config_types(entry);
+        if (!entry.has_problem) try_factory(entry);
+    }
+}
+
+void PipelineCheck::check_config_types(Entry& entry) {
+    for (const ConfigField& field : entry.provider->info.config) {
+        const Json* value = entry.spec.config.find(field.name);
+        if (!value && field.required)
+            add(entry, fmt::format("config \"{}\" is required", field.name));
+        else if (value && !has_type(*value, field.type))
+            add(entry, fmt::format("config \"{}\" must be {}, got {}", field.name,
+                                   type_name(field.type), to_string(value->type())));
+    }
+}
+
+// The provider's own judgement of its config: build one node and throw it away.
+void PipelineCheck::try_factory(Entry& entry) {
+    try {
+        std::unique_ptr<Node> node = entry.provider->factory(
+            NodeContext{entry.spec.id, entry.spec.provider, entry.spec.config});
+        if (!node)
+            add(entry, fmt::format("provider \"{}\" built no node (its factory returned null)",
+                                   entry.spec.provider));
+    } catch (const std::exception& error) {
+        add(entry, error.what());
+    }
+}
+
+}  // namespace sluice::detail
