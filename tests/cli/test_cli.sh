@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# test_cli.sh — end-to-end checks of the `sluice` executable: results, ordering, summaries,
+# error messages and exit codes, validate, and graceful SIGTERM/SIGINT.
+# CTest runs it with SLUICE_BIN (the executable) and SLUICE_EXAMPLES (the examples/ dir).
+# Waits are bounded polls on observable state (output lines, process exit), never bare sleeps.
+set -uo pipefail
+
+: "${SLUICE_BIN:?set SLUICE_BIN to the sluice executable}"
+: "${SLUICE_EXAMPLES:?set SLUICE_EXAMPLES to the examples/ directory}"
+bin=$SLUICE_BIN
+ex=$SLUICE_EXAMPLES
+inputs=$ex/inputs
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cli.XXXXXX")
+background_pids=()
+cleanup() {
+    for pid in "${background_pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+# check DESCRIPTION ACTUAL EXPECTED — exact comparison; prints both sides when they differ.
+check() {
+    if [[ "$2" == "$3" ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL: %s\n  expected: %q\n  actual:   %q\n' "$1" "$3" "$2"
+    fi
+}
+# check_grep DESCRIPTION FILE REGEX — FILE has a line matching the extended REGEX.
+check_grep() {
+    if grep -Eq -- "$3" "$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL: %s\n  no line matches: %s\n  in %s:\n' "$1" "$3" "$2"
+        sed 's/^/    | /' "$2"
+    fi
+}
+
+# sluice NAME ARGS... <stdin — runs the binary; NAME.out / NAME.err in $work, exit code in $rc
+# (124 when it had to be stopped after 120 s).
+sluice() {
+    local name=$1
+    shift
+    timeout -k 5 120 "$bin" "$@" >"$work/$name.out" 2>"$work/$name.err"
+    rc=$?
+}
+
+# py FILE EXPR — evaluates EXPR with `rows` = the JSON lines of FILE parsed by python's json,
+# and helpers: echoed(path) = what echo.pipe returns for that file; names(); lines(path);
+# stdin_names(n).
+py() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+def echoed(path): return [open(path, encoding="utf-8").read() + "\n\n"]
+def names(): return [r["name"] for r in rows]
+def lines(path): return open(path, encoding="utf-8").read().splitlines()
+def stdin_names(n): return ["stdin:%d" % i for i in range(1, n + 1)]
+try:
+    rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+    print(eval(sys.argv[2]))
+except Exception as e:  # shown by check as the actual value
+    print("python: %s: %s" % (type(e).__name__, e))
+PY
+}
+lines_of() { wc -l <"$1" | tr -d ' '; }
+
+# wait_exit PID SECONDS — waits for PID to exit (bounded); its exit code, or 124 after KILL.
+wait_exit() {
+    local pid=$1 polls=$(($2 * 20))
+    while kill -0 "$pid" 2>/dev/null && ((polls-- > 0)); do sleep 0.05; done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        return 124
+    fi
+    wait "$pid"
+}
+
+# ---- results ------------------------------------------------------------------------------
+sluice echo run "$ex/echo.pipe" "$inputs/hello.txt" </dev/null
+check "echo: exit code" "$rc" 0
+check "echo: one JSON line" "$(lines_of "$work/echo.out")" 1
+check "echo: text is the file plus a blank line" \
+    "$(py "$work/echo.out" "rows[0]['text'] == echoed('$inputs/hello.txt')")" True
+check "echo: name is the file's base name" "$(py "$work/echo.out" "rows[0]['name']")" hello.txt
+
+sluice order run "$ex/echo.pipe" "$inputs/poem.md" "$inputs/data.json" "$inputs/hello.txt" </dev/null
+check "several inputs: results in input order" \
+    "$(py "$work/order.out" "names()")" "['poem.md', 'data.json', 'hello.txt']"
+check "several inputs: .md and .json travel on the text lane" \
+    "$(py "$work/order.out" "[r['text'] == echoed('$inputs/' + r['name']) for r in rows]")" \
+    "[True, True, True]"
+
+sluice lines run "$ex/echo.pipe" --lines <"$inputs/lines.txt"
+check "--lines: exit code" "$rc" 0
+check "--lines: 20 results" "$(lines_of "$work/lines.out")" 20
+check "--lines: names stdin:1..20 in order" \
+    "$(py "$work/lines.out" "names() == stdin_names(20)")" True
+check "--lines: each text is its line" \
+    "$(py "$work/lines.out" \
+        "[r['text'] for r in rows] == [[l + '\n\n'] for l in lines('$inputs/lines.txt')]")" True
+check_grep "--lines: summary line" "$work/lines.err" \
+    '^sluice: 20 objects, 0 failed, [0-9]+ objects/s, [0-9]+\.[0-9]+ MiB/s, drain [0-9]+ ms$'
+
+printf 'hi\n' | sluice stdin run "$ex/echo.pipe" -
+check "stdin '-': one object named stdin, sent as text" \
+    "$(py "$work/stdin.out" "(rows[0]['name'], rows[0]['text'])")" "('stdin', ['hi\\n\\n\\n'])"
+
+sluice fanout run "$ex/fanout.pipe" "$inputs/hello.txt" </dev/null
+check "fanout: exit code" "$rc" 0
+check "fanout: both branches in one result" \
+    "$(py "$work/fanout.out" "(sorted(rows[0]['result_types'].items()),
+        rows[0]['left'] == rows[0]['right'] == echoed('$inputs/hello.txt'))")" \
+    "([('left', 'text'), ('right', 'text')], True)"
+
+sluice mime run "$ex/echo.pipe" --mime application/octet-stream --quiet "$inputs/hello.txt" \
+    </dev/null
+check "--mime octet-stream: nothing on the text lane" \
+    "$(py "$work/mime.out" "'text' in rows[0]")" False
+check "--quiet: nothing on stderr" "$(cat "$work/mime.err")" ""
+
+# ---- errors and exit codes -----------------------------------------------------------------
+cat >"$work/unknown.pipe" <<'JSON'
+{"pipeline": {"source": "in", "components": [
+  {"id": "in", "provider": "webhook", "config": {"mode": "Source"}},
+  {"id": "mystery_1", "provider": "no_such_provider", "input": [{"lane": "text", "from": "in"}]}
+]}}
+JSON
+sluice unknown run "$work/unknown.pipe" "$inputs/hello.txt" </dev/null
+check "unknown provider: exit 2" "$rc" 2
+check_grep "unknown provider: message names the file and the component" "$work/unknown.err" \
+    "^sluice: $work/unknown.pipe: .*\"mystery_1\".*no_such_provider"
+check "unknown provider: no results" "$(cat "$work/unknown.out")" ""
+
+sluice missing run "$ex/echo.pipe" "$inputs/hello.txt" "$work/does-not-exist.txt" </dev/null
+check "missing input: exit 2" "$rc" 2
+check_grep "missing input: cannot read" "$work/missing.err" \
+    "^sluice: cannot read $work/does-not-exist.txt: No such file or directory$"
+check "missing input: checked before the task starts (no results)" "$(cat "$work/missing.out")" ""
+
+printf '{"components": [\n  {"id": "a",, "provider": "webhook"}\n]}\n' >"$work/malformed.pipe"
+sluice malformed run "$work/malformed.pipe" </dev/null
+check "malformed JSON: exit 2" "$rc" 2
+check_grep "malformed JSON: message names the file and the line" "$work/malformed.err" \
+    "^sluice: $work/malformed.pipe: .*line [0-9]+"
+
+sluice badopt run "$ex/echo.pipe" --threads zero </dev/null
+check "bad option value: exit 2" "$rc" 2
+check_grep "bad option value: says what was expected" "$work/badopt.err" \
+    '^sluice: --threads expects a positive integer, got "zero"$'
+
+sluice serve serve </dev/null
+check "serve: reserved, exit 2" "$rc" 2
+sluice version version </dev/null
+check_grep "version: prints the version" "$work/version.out" '^sluice [0-9]+\.[0-9]+\.[0-9]+$'
+
+if cat "$work"/*.err | grep -Eq 'std::|terminate called|what\(\)'; then
+    check "no C++ exception type names reach the user" leaked none
+else
+    check "no C++ exception type names reach the user" none none
+fi
+
+# ---- validate ------------------------------------------------------------------------------
+sluice valid validate "$ex/fanout.pipe" </dev/null
+check "validate ok: exit 0" "$rc" 0
+check "validate ok: prints ok" "$(head -n 1 "$work/valid.out")" ok
+sluice invalid validate "$work/unknown.pipe" </dev/null
+check "validate failing: exit 1" "$rc" 1
+check_grep "validate failing: names the component" "$work/invalid.err" \
+    "^sluice: $work/unknown.pipe: .*\"mystery_1\""
+
+# ---- graceful signals ----------------------------------------------------------------------
+# signal_run NAME SIGNAL EXPECTED_RC: streams lines through a fifo, signals once a result is
+# out, then checks that every accepted object was printed (summary count = result lines).
+signal_run() {
+    local name=$1 sig=$2 want=$3 fifo="$work/$1.fifo" pid polls
+    mkfifo "$fifo"
+    # Async commands of a non-interactive shell ignore SIGINT; restore the default for sluice.
+    python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$bin" run "$ex/echo.pipe" --lines \
+        <"$fifo" >"$work/$name.out" 2>"$work/$name.err" &
+    pid=$!
+    background_pids+=("$pid")
+    exec 3>"$fifo"  # opening the write end lets sluice's stdin open complete
+    for i in $(seq 1 100); do printf 'streamed line %d\n' "$i" >&3; done
+    polls=600  # up to 30 s for the first result line
+    while [[ ! -s "$work/$name.out" ]] && ((polls-- > 0)); do sleep 0.05; done
+    kill "-$sig" "$pid"
+    # The fifo stays open: sluice must stop reading on the signal, not wait for the end of input.
+    wait_exit "$pid" 60
+    local status=$?
+    exec 3>&-
+    check "$sig: exit code $want" "$status" "$want"
+    [[ $status == "$want" ]] || sed 's/^/    stderr| /' "$work/$name.err"
+    local count
+    count=$(sed -nE 's/^sluice: ([0-9]+) objects, .*/\1/p' "$work/$name.err")
+    check "$sig: a summary was printed" "${count:+yes}" yes
+    check "$sig: every accepted object was printed" "$(lines_of "$work/$name.out")" "${count:-?}"
+    check "$sig: results are whole JSON lines in order" \
+        "$(py "$work/$name.out" "len(rows) > 0 and names() == stdin_names(len(rows))")" True
+}
+signal_run sigterm TERM 143
+signal_run sigint INT 130
+
+echo "cli: $passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,50 @@
+// test_nodes.hpp — providers only the tests register: slow, throwing, buffering, gated and
+// probing nodes, plus the pipelines the engine tests share.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <sluice/sluice.hpp>
+
+namespace sluice::test {
+
+// Registers the test providers once per process (idempotent).
+void register_test_nodes();
+
+// A named gate for test_valve nodes: bodies block in it until the test opens it.
+class Valve {
+public:
+    static std::shared_ptr<Valve> get(const std::string& name);
+    void open();
+    void pass();  // called by the node: counts an arrival, waits until open
+    // Blocks until `n` bodies have arrived (bounded: fails the test after 30 s).
+    bool wait_arrivals(int n);
+    int arrivals() const { return arrived_.load(); }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool open_ = false;
+    std::atomic<int> arrived_{0};
+};
+
+// test_probe calls the hook registered under its config "probe" name for every item.
+void set_probe(const std::string& name, std::function<void(const Item&)> hook);
+
+// webhook -> <middle...> -> response, each middle a provider with an empty config.
+std::string chain_pipeline(std::initializer_list<std::string> middle,
+                           const std::string& middle_config = "{}");
+
+inline constexpr const char* k_echo_pipeline = R"({
+  "components": [
+    {"id": "in", "provider": "webhook", "config": {"mode": "Source"}},
+    {"id": "out", "provider": "response", "config": {"lanes": []},
+     "input": [{"lane": "text", "from": "in"}]}
+  ]})";
+
+}  // namespace sluice::test
