@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# sluice.sh — one entry point to install, build, try and test sluice on Debian 12.
+#
+#   ./sluice.sh deps          install the Debian packages (skipped when all are present)
+#   ./sluice.sh build [DIR]   configure + build (RelWithDebInfo, Ninja); default build/release
+#   ./sluice.sh demo          deps + build + run the example pipelines over the sample inputs
+#   ./sluice.sh test          deps + build + ctest, the installed-package consumer check,
+#                             then a ThreadSanitizer build + ctest (what CI runs)
+#   ./sluice.sh tsan          ThreadSanitizer build in build/tsan + ctest
+#   ./sluice.sh asan          AddressSanitizer + UBSan build in build/asan + ctest
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+readonly root=$PWD
+readonly packages=(build-essential cmake ninja-build libtbb-dev libsimdjson-dev libfmt-dev
+                   doctest-dev python3)
+jobs=$(nproc 2>/dev/null || echo 2)
+readonly jobs
+
+banner() { printf '\n==== sluice: %s ====\n' "$*"; }
+die() {
+    printf 'sluice.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+# ---- phases ---------------------------------------------------------------------------------
+
+deps() {
+    banner "deps"
+    local missing=() p
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$p")
+    done
+    if ((${#missing[@]} == 0)); then
+        echo "all packages present: ${packages[*]}"
+        return 0
+    fi
+    if [[ $(id -u) != 0 ]]; then
+        echo "not root: skipping apt-get. Missing: ${missing[*]}"
+        echo "install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}"
+        return 0
+    fi
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y --no-install-recommends "${packages[@]}"
+}
+
+# configure DIR [CMAKE ARGS...] — configure and build one build tree.
+configure_and_build() {
+    local dir=$1
+    shift
+    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+    cmake --build "$dir" -j "$jobs"
+}
+
+build() {
+    local dir=${1:-build/release}
+    banner "build $dir"
+    configure_and_build "$dir"
+}
+
+run_ctest() {
+    local dir=$1
+    banner "ctest $dir"
+    ctest --test-dir "$dir" --output-on-failure
+}
+
+demo() {
+    deps
+    build build/release
+    local bin=build/release/sluice in=examples/inputs
+    banner "demo: examples/echo.pipe over $in/hello.txt $in/poem.md $in/data.json"
+    "$bin" run examples/echo.pipe "$in/hello.txt" "$in/poem.md" "$in/data.json"
+    banner "demo: examples/fanout.pipe over $in/hello.txt (two sinks, one result)"
+    "$bin" run examples/fanout.pipe "$in/hello.txt"
+    banner "demo: examples/echo.pipe --lines < $in/lines.txt (first 3 results)"
+    "$bin" run examples/echo.pipe --lines <"$in/lines.txt" >build/demo-lines.jsonl
+    head -n 3 build/demo-lines.jsonl
+    banner "demo: done"
+}
+
+# The outside-consumer check: install the release build into a temporary prefix, build
+# examples/embed against it with find_package(sluice), run it and check what it prints.
+consumer_check() {
+    banner "consumer: find_package(sluice) from an installed prefix"
+    local prefix
+    prefix=$(mktemp -d "${TMPDIR:-/tmp}/sluice-prefix.XXXXXX")
+    cmake --install build/release --prefix "$prefix" >/dev/null
+    rm -rf build/embed
+    cmake -S examples/embed -B build/embed -G Ninja -DCMAKE_PREFIX_PATH="$prefix"
+    cmake --build build/embed -j "$jobs"
+    local out
+    out=$(build/embed/embed)
+    rm -rf "$prefix"
+    printf '%s\n' "$out"
+    grep -qF '"name":"greeting"' <<<"$out" || die "consumer: result lacks the object name"
+    grep -qF '"text":["hello from an embedder\n\n"]' <<<"$out" ||
+        die "consumer: result lacks the echoed text"
+    grep -qx '1 accepted, 1 completed, 0 failed' <<<"$out" || die "consumer: wrong final counts"
+    echo "consumer: ok"
+}
+
+# ThreadSanitizer must see inside oneTBB: Debian's libtbb is not instrumented, so TSan misses the
+# synchronisation in TBB's task queues and reports every item handed to a worker as a data race
+# (seen here: races on Item, shared_ptr and task_arena_function with no real conflict). So the
+# TSan build links a oneTBB built from Debian's own source package (the same version as
+# libtbb-dev) with -fsanitize=thread, made once into build/tbb-tsan/prefix and reused.
+tbb_tsan() {
+    local top=$root/build/tbb-tsan
+    tbb_tsan_prefix=$top/prefix
+    if [[ -f $tbb_tsan_prefix/lib/cmake/TBB/TBBConfig.cmake ]]; then
+        echo "instrumented oneTBB: $tbb_tsan_prefix (reused)"
+        return 0
+    fi
+    banner "oneTBB with -fsanitize=thread (once, into $tbb_tsan_prefix)"
+    fetch_tbb_source "$top/src"
+    local src
+    src=$(find "$top/src" -maxdepth 1 -type d -iname 'onetbb-*' | head -n 1)
+    [[ -n $src ]] || die "no oneTBB source under $top/src after apt-get source"
+    # Its build log is long (GCC warns about fences under TSan): kept in a file, shown on failure.
+    local log=$top/build.log
+    if ! {
+        cmake -S "$src" -B "$top/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            -DTBB_SANITIZE=thread -DTBB_TEST=OFF -DTBB_EXAMPLES=OFF -DTBBMALLOC_BUILD=OFF \
+            -DTBB_STRICT=OFF -DTBB_DISABLE_HWLOC_AUTOMATIC_SEARCH=ON \
+            -DCMAKE_INSTALL_PREFIX="$tbb_tsan_prefix" -DCMAKE_INSTALL_LIBDIR=lib &&
+            cmake --build "$top/build" -j "$jobs"
+    } >"$log" 2>&1; then
+        tail -n 40 "$log"
+        die "building the instrumented oneTBB failed; full log: $log"
+    fi
+    cmake --install "$top/build" >/dev/null
+}
+
+# fetch_tbb_source DIR — `apt-get source onetbb` into DIR (adds Debian's deb-src lines once).
+fetch_tbb_source() {
+    local dir=$1
+    if ! apt-get source --print-uris onetbb >/dev/null 2>&1; then
+        [[ $(id -u) == 0 ]] ||
+            die "need Debian deb-src entries to fetch oneTBB's source; run as root"
+        echo "adding deb-src entries: /etc/apt/sources.list.d/sluice-deb-src.sources"
+        cat >/etc/apt/sources.list.d/sluice-deb-src.sources <<'SOURCES'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+        apt-get update
+    fi
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    (cd "$dir" && apt-get source onetbb)
+}
+
+# sanitized KIND DIR — a sanitizer build tree and its ctest run.
+sanitized() {
+    local kind=$1 dir=$2 extra=()
+    if [[ $kind == thread ]]; then
+        tbb_tsan
+        extra=(-DTBB_DIR="$tbb_tsan_prefix/lib/cmake/TBB")
+        export LD_LIBRARY_PATH="$tbb_tsan_prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    fi
+    banner "build $dir (SLUICE_SANITIZE=$kind)"
+    configure_and_build "$dir" -DSLUICE_SANITIZE="$kind" -DSLUICE_BUILD_BENCH=OFF "${extra[@]}"
+    if [[ $kind == thread ]]; then
+        export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}"
+        if [[ -f tests/tsan.supp ]]; then
+            TSAN_OPTIONS+=" suppressions=$root/tests/tsan.supp"
+        fi
+    else
+        export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+        export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+    fi
+    run_ctest "$dir"
+}
+
+test_all() {
+    local started=$SECONDS
+    deps
+    banner "environment"
+    echo "$(g++ --version | head -n 1); $(cmake --version | head -n 1); $jobs cores; CI=${CI:-}"
+    build build/release
+    run_ctest build/release
+    consumer_check
+    sanitized thread build/tsan
+    banner "test: all passed in $((SECONDS - started)) s"
+}
+
+usage() {
+    sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+# ---- main -----------------------------------------------------------------------------------
+
+# (Each phase is its own statement: `set -e` does not apply inside `a && b`.)
+case "${1:-}" in
+    deps) deps ;;
+    build)
+        deps
+        build "${2:-build/release}"
+        banner "build: done"
+        ;;
+    demo) demo ;;
+    test) test_all ;;
+    tsan)
+        deps
+        sanitized thread build/tsan
+        banner "tsan: all passed"
+        ;;
+    asan)
+        deps
+        sanitized address build/asan
+        banner "asan: all passed"
+        ;;
+    help | -h | --help) usage ;;
+    *)
+        usage >&2
+        exit 2
+        ;;
+esac
