@@ -8,6 +8,7 @@
 #                             then a ThreadSanitizer build + ctest (what CI runs)
 #   ./sluice.sh tsan          ThreadSanitizer build in build/tsan + ctest
 #   ./sluice.sh asan          AddressSanitizer + UBSan build in build/asan + ctest
+#   ./sluice.sh soak [N]      the racing-terminate stress test for N rounds (default 20000)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -183,6 +184,14 @@ sanitized() {
     run_ctest "$dir"
 }
 
+soak() {
+    local rounds=${1:-20000}
+    deps
+    build build/release
+    banner "soak: racing terminate, $rounds rounds"
+    SLUICE_STRESS_ITERATIONS=$rounds build/release/tests/sluice_tests --test-suite=stress
+}
+
 test_all() {
     local started=$SECONDS
     deps
@@ -196,7 +205,7 @@ test_all() {
 }
 
 usage() {
-    sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 # ---- main -----------------------------------------------------------------------------------
@@ -221,6 +230,7 @@ case "${1:-}" in
         sanitized address build/asan
         banner "asan: all passed"
         ;;
+    soak) soak "${2:-20000}" ;;
     help | -h | --help) usage ;;
     *)
         usage >&2
