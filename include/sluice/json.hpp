@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -20,8 +21,11 @@ public:
     Json() = default;
     Json(std::nullptr_t) {}
     Json(bool b) : v_(b) {}
-    Json(int i) : v_(std::int64_t{i}) {}
-    Json(std::int64_t i) : v_(i) {}
+    // Any integer type (int, size_t, long long, ...); stored as int64 (values above INT64_MAX
+    // wrap, which no count in sluice reaches).
+    template <typename T,
+              std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+    Json(T i) : v_(static_cast<std::int64_t>(i)) {}
     Json(double d) : v_(d) {}
     Json(std::string s) : v_(std::move(s)) {}
     Json(std::string_view s) : v_(std::string(s)) {}

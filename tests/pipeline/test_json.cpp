@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include <sluice/errors.hpp>
 #include <sluice/json.hpp>
 
@@ -263,3 +265,12 @@ TEST_CASE("Json types have lowercase names") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("Json is built from any integer type") {
+    std::vector<int> v(3);
+    CHECK(sluice::Json(v.size()).as_int() == 3);
+    CHECK(sluice::Json(7LL).as_int() == 7);
+    CHECK(sluice::Json(static_cast<unsigned char>(9)).as_int() == 9);
+    CHECK(sluice::Json(true).is_bool());
+    CHECK(sluice::Json(2.5).as_double() == 2.5);
+}
