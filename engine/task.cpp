@@ -2,6 +2,7 @@
 // each object's result when it completes.
 #include "task.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -259,11 +260,16 @@ TaskStatus Task::status() const {
     s.project_id = project_id_;
     s.source = source_id_;
     s.state = state();
-    // Read the resolved counts before `accepted` so that in_flight never goes negative.
+    // Read the resolved counts before `accepted` so that accepted >= completed + failed.
     s.completed = completed_.load(std::memory_order_acquire);
     s.failed = failed_.load(std::memory_order_acquire);
     s.accepted = accepted_.load(std::memory_order_acquire);
-    s.in_flight = s.accepted >= s.completed + s.failed ? s.accepted - s.completed - s.failed : 0;
+    // Live: the objects inside the graph now, one atomic read (accepted - resolved from three
+    // separate reads over-counts while objects complete and others are admitted in between).
+    // Dead: what was never resolved, 0 by the accounting invariant (after a cancel, objects
+    // still referenced by a body that outlived the deadline are resolved, so not in flight).
+    s.in_flight = !s.dead() ? live_.load(std::memory_order_acquire)
+                            : s.accepted - std::min(s.accepted, s.completed + s.failed);
     s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
     s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
     s.started = started_;

@@ -39,7 +39,7 @@ struct TaskStatus {
     std::uint64_t accepted = 0;
     std::uint64_t completed = 0;
     std::uint64_t failed = 0;
-    std::uint64_t in_flight = 0;
+    std::uint64_t in_flight = 0;  // live: objects inside the graph now (<= max_inflight)
     std::uint64_t bytes_in = 0;   // payload bytes sent into the task
     std::uint64_t bytes_out = 0;  // payload bytes collected into results
     std::chrono::system_clock::time_point started;
