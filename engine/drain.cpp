@@ -16,8 +16,7 @@ bool Task::close_gate() {
     }
     state_.store(TaskState::Draining, std::memory_order_release);
     // Senders waiting for capacity were not admitted: wake them so they fail now.
-    { std::lock_guard lock(wait_mutex_); }
-    wait_cv_.notify_all();
+    wake_waiters();
     return true;
 }
 
@@ -65,15 +64,12 @@ void Task::finish_nodes() noexcept {
 // nothing, once pipes are sealed): wait for them, bounded by the drain deadline.
 void Task::wait_for_objects() noexcept {
     if (live_.load(std::memory_order_seq_cst) == 0) return;
-    waiters_.fetch_add(1, std::memory_order_seq_cst);
-    {
-        std::unique_lock lock(wait_mutex_);
-        wait_cv_.wait(lock, [&] {
-            return live_.load(std::memory_order_seq_cst) == 0 ||
-                   cancelled_.load(std::memory_order_acquire);
-        });
-    }
-    waiters_.fetch_sub(1, std::memory_order_seq_cst);
+    WaiterTicket ticket(waiters_);
+    std::unique_lock lock(wait_mutex_);
+    wait_cv_.wait(lock, [&] {
+        return live_.load(std::memory_order_seq_cst) == 0 ||
+               cancelled_.load(std::memory_order_acquire);
+    });
 }
 
 bool Task::finalize(TaskState final_state) noexcept {
@@ -105,8 +101,7 @@ void Task::cancel(const std::string& reason) noexcept {
     }
     seal_pipes();
     // Wake capacity waiters (they fail: nothing is admitted after this) and the drain thread.
-    { std::lock_guard lock(wait_mutex_); }
-    wait_cv_.notify_all();
+    wake_waiters();
     record_error(reason);
     finalize(TaskState::Cancelled);
 }

@@ -77,10 +77,7 @@ Token EngineImpl::use(const PipelineSpec& spec, const UseOptions& options) {
                 config.token));
         }
     }
-    {
-        std::unique_lock lock(table_mutex_);
-        config.id = next_id_++;
-    }
+    config.id = next_id_.fetch_add(1, std::memory_order_relaxed);
     return claim(Task::create(spec, std::move(config)), options);
 }
 

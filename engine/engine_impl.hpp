@@ -2,6 +2,7 @@
 // budget, the housekeeper and the drain threads.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -50,7 +51,7 @@ private:
     std::unordered_map<std::string, std::shared_ptr<Task>> by_name_;  // who holds each token now
     std::unordered_map<std::uint64_t, std::shared_ptr<Task>> by_id_;  // every retained task
     std::deque<std::uint64_t> dead_order_;                            // oldest dead first
-    std::uint64_t next_id_ = 1;
+    std::atomic<std::uint64_t> next_id_{1};  // task ids: unique, never reused
     bool shut_down_ = false;
 
     DrainThreads drains_;

@@ -108,11 +108,7 @@ void Task::acquire_capacity() {
 
     // Full: sleep until a completion frees a slot. seq_cst on waiters_ and live_ so that either
     // the releaser sees this waiter or this waiter sees the freed slot.
-    waiters_.fetch_add(1, std::memory_order_seq_cst);
-    struct Leave {
-        std::atomic<int>& w;
-        ~Leave() { w.fetch_sub(1, std::memory_order_seq_cst); }
-    } leave{waiters_};
+    WaiterTicket ticket(waiters_);
     const bool bounded = config_.send_timeout.count() > 0;
     const auto deadline = std::chrono::steady_clock::now() + config_.send_timeout;
     std::unique_lock lock(wait_mutex_);
@@ -235,6 +231,10 @@ void Task::complete_object(ObjectState* object) noexcept {
 
 void Task::notify_waiters() noexcept {
     if (waiters_.load(std::memory_order_seq_cst) == 0) return;
+    wake_waiters();
+}
+
+void Task::wake_waiters() noexcept {
     // Taking the lock orders this notify after a waiter's check-then-wait.
     { std::lock_guard lock(wait_mutex_); }
     wait_cv_.notify_all();

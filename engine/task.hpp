@@ -91,7 +91,18 @@ private:
     void acquire_capacity();
     Lane entry_lane(std::string_view mime) const noexcept;
     bool resolve(ObjectState* object, const char* forced_error) noexcept;
-    void notify_waiters() noexcept;
+    void notify_waiters() noexcept;  // from completions: skips the lock when nobody waits
+    void wake_waiters() noexcept;    // always: gate closed, task cancelled
+    // Registers a sleeper on wait_cv_ for its scope, so notify_waiters() knows to wake it.
+    struct WaiterTicket {
+        explicit WaiterTicket(std::atomic<int>& w) noexcept : waiters(w) {
+            waiters.fetch_add(1, std::memory_order_seq_cst);
+        }
+        ~WaiterTicket() { waiters.fetch_sub(1, std::memory_order_seq_cst); }
+        WaiterTicket(const WaiterTicket&) = delete;
+        WaiterTicket& operator=(const WaiterTicket&) = delete;
+        std::atomic<int>& waiters;
+    };
     void touch() noexcept;
 
     void seal_pipes() noexcept;
