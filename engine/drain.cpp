@@ -85,7 +85,24 @@ bool Task::finalize(TaskState final_state) noexcept {
     } catch (...) {
         done_promise_.set_exception(std::current_exception());
     }
+    std::vector<StatusCallback> callbacks;
+    {
+        std::lock_guard lock(report_mutex_);
+        callbacks.swap(done_callbacks_);
+        done_delivered_ = true;
+    }
+    for (StatusCallback& callback : callbacks) run_done_callback(callback);
     return true;
+}
+
+void Task::run_done_callback(const StatusCallback& callback) noexcept {
+    try {
+        callback(done_future_.get());
+    } catch (const std::exception& e) {
+        record_error(fmt::format("a when_done callback threw: {}", e.what()));
+    } catch (...) {
+        record_error("a when_done callback threw a non-standard exception");
+    }
 }
 
 void Task::cancel(const std::string& reason) noexcept {

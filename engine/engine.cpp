@@ -209,6 +209,11 @@ std::future<Result> Engine::send_async(const Token& token, Payload data, std::st
     return impl_->find(token)->send(std::move(data), mime, std::move(info));
 }
 
+void Engine::send_async(const Token& token, Payload data, std::string_view mime,
+                        ObjectInfo info, ResultCallback on_result) {
+    impl_->find(token)->send(std::move(data), mime, std::move(info), std::move(on_result));
+}
+
 Pipe Engine::open_pipe(const Token& token, ObjectInfo info, std::string_view mime) {
     return impl_->make_pipe(impl_->find(token)->open_pipe(std::move(info), mime));
 }
@@ -224,6 +229,10 @@ std::shared_future<TaskStatus> Engine::terminate(const Token& token,
 
 std::shared_future<TaskStatus> Engine::done(const Token& token) const {
     return impl_->find(token)->done();
+}
+
+void Engine::when_done(const Token& token, StatusCallback on_done) const {
+    impl_->find(token)->when_done(std::move(on_done));
 }
 
 TaskStatus Engine::status(const Token& token) const { return impl_->find(token)->status(); }

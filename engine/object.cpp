@@ -17,6 +17,20 @@ ObjectState::Slot& ObjectState::slot(std::string_view key, Lane lane) {
     return s;
 }
 
+namespace {
+std::string join_pieces(std::vector<std::pair<std::uint32_t, std::string>>& pieces) {
+    if (pieces.size() == 1) return std::move(pieces[0].second);
+    std::stable_sort(pieces.begin(), pieces.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t size = 0;
+    for (const auto& piece : pieces) size += piece.second.size();
+    std::string text;
+    text.reserve(size);
+    for (const auto& piece : pieces) text += piece.second;
+    return text;
+}
+}  // namespace
+
 Result ObjectState::take_result() {
     Result r;
     r.name = std::string(name_view());
@@ -24,11 +38,12 @@ Result ObjectState::take_result() {
     r.object_id = std::string(id_view());
     r.fields.reserve(slots.size());
     for (Slot& s : slots) {
-        if (s.has_text) s.field.values.push_back(std::move(s.text));
+        if (!s.pieces.empty()) s.field.values.push_back(join_pieces(s.pieces));
         r.fields.push_back(std::move(s.field));
     }
     slots.clear();
     r.error = std::move(error);
+    r.warnings = std::move(warnings);
     return r;
 }
 
@@ -67,14 +82,17 @@ void ObjectRef::add_result(std::string_view key, Lane lane, std::string value) c
 }
 
 void ObjectRef::append_result_text(std::string_view key, Lane lane, std::string_view chunk,
-                                   std::string_view suffix) const {
+                                   std::string_view suffix, std::uint32_t order) const {
     if (!core_) return;
+    std::string piece;
+    piece.reserve(chunk.size() + suffix.size());
+    piece.append(chunk).append(suffix);
     auto* o = detail::object_state(core_);
     std::lock_guard lock(o->mutex);
-    auto& s = o->slot(key, lane);
-    s.text.append(chunk);
-    s.text.append(suffix);
-    s.has_text = true;
+    auto& pieces = o->slot(key, lane).pieces;
+    // The common case, pieces arriving in order: extend the last one instead of adding another.
+    if (!pieces.empty() && pieces.back().first == order) pieces.back().second += piece;
+    else pieces.emplace_back(order, std::move(piece));
 }
 
 void ObjectRef::fail(std::string_view reason) const {
@@ -82,6 +100,20 @@ void ObjectRef::fail(std::string_view reason) const {
     auto* o = detail::object_state(core_);
     std::lock_guard lock(o->mutex);
     if (o->error.empty()) o->error = std::string(reason.empty() ? "failed" : reason);
+}
+
+void ObjectRef::warn(std::string_view message) const {
+    if (!core_) return;
+    auto* o = detail::object_state(core_);
+    {
+        std::lock_guard lock(o->mutex);
+        o->warnings.emplace_back(message);
+    }
+    o->task->add_warning(o->name_view(), message);
+}
+
+void ObjectRef::count_words(std::uint64_t words, std::uint64_t bytes) const {
+    if (core_) detail::object_state(core_)->task->count_words(words, bytes);
 }
 
 }  // namespace sluice

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <sluice/engine.hpp>
 #include <sluice/item.hpp>
 #include <sluice/result.hpp>
 
@@ -33,12 +34,11 @@ struct ObjectState final : ObjectCore {
         return info.name.empty() ? id_view() : std::string_view(info.name);
     }
 
-    // A result key being collected; `text` is the buffer append_result_text grows, which
-    // becomes one entry of `field.values` when the object completes.
+    // A result key being collected; `pieces` are what append_result_text added, joined in
+    // their order into one entry of `field.values` when the object completes.
     struct Slot {
         ResultField field;
-        std::string text;
-        bool has_text = false;
+        std::vector<std::pair<std::uint32_t, std::string>> pieces;
     };
     Slot& slot(std::string_view key, Lane lane);  // caller holds `mutex`
     // Moves what was collected into a Result (caller holds `mutex`).
@@ -49,11 +49,15 @@ struct ObjectState final : ObjectCore {
     std::string mime;
     UuidText id;
     std::uint64_t size_in;
+    // How the result is delivered: to `callback` when set (before the object enters the
+    // graph), else through `promise`.
     std::promise<Result> promise;
+    ResultCallback callback;
 
-    std::mutex mutex;  // guards slots and error
+    std::mutex mutex;  // guards slots, error and warnings
     std::vector<Slot> slots;
     std::string error;
+    std::vector<std::string> warnings;
 
     // Set by whoever delivers the result first: normal completion, or the drain deadline.
     std::atomic<bool> resolved{false};

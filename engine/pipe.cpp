@@ -14,7 +14,9 @@ std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mim
     auto pipe = std::make_shared<PipeState>();
     ObjectState* object = admit(0, mime, std::move(info));
     pipe->task = shared_from_this();
-    pipe->result = object->promise.get_future();
+    pipe->result = std::make_shared<ResultChannel>();
+    // Set before the object is visible to any worker; close() decides how the result is taken.
+    object->callback = [channel = pipe->result](Result result) { channel->set(std::move(result)); };
     pipe->object_id = std::string(object->id_view());
     pipe->lane = entry_lane(mime);
     pipe->object = ObjectRef(object);
@@ -29,10 +31,28 @@ void Task::write_pipe(PipeState& pipe, std::string_view bytes) {
     if (pipe.sealed || !gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
     bytes_in_.fetch_add(bytes.size(), std::memory_order_relaxed);
-    inject(Item(pipe.lane, pipe.object, std::make_shared<const std::string>(bytes)));
+    inject(Item(pipe.lane, pipe.object, std::make_shared<const std::string>(bytes), nullptr,
+                pipe.writes++));
 }
 
 std::future<Result> Task::close_pipe(PipeState& pipe) {
+    std::shared_ptr<ResultChannel> channel = hand_over(pipe);
+    std::future<Result> result = channel->future();
+    return result;
+}
+
+void Task::close_pipe(PipeState& pipe, ResultCallback on_result) {
+    std::shared_ptr<ResultChannel> channel = hand_over(pipe);
+    try {
+        channel->then(std::move(on_result));  // runs it here if the object is already done
+    } catch (const std::exception& e) {
+        record_error(fmt::format("a result callback threw: {}", e.what()));
+    }
+}
+
+// Closes the pipe: drops its hold on the object (which may complete it right here, so the
+// channel keeps the result until the caller takes it).
+std::shared_ptr<ResultChannel> Task::hand_over(PipeState& pipe) {
     ObjectRef hold;
     {
         std::lock_guard lock(pipe.mutex);
@@ -45,8 +65,10 @@ std::future<Result> Task::close_pipe(PipeState& pipe) {
         std::lock_guard lock(pipes_mutex_);
         pipes_.erase(&pipe);
     }
-    hold.reset();  // may complete the object right here
-    return std::move(pipe.result);
+    // Taken before the hold goes: the channel must outlive the completion it receives.
+    std::shared_ptr<ResultChannel> channel = pipe.result;
+    hold.reset();
+    return channel;
 }
 
 }  // namespace detail
@@ -73,6 +95,11 @@ void Pipe::write(std::string_view bytes) {
 std::future<Result> Pipe::close_async() {
     if (!state_) throw UsageError("close on a moved-from pipe");
     return state_->task->close_pipe(*state_);
+}
+
+void Pipe::close_then(ResultCallback on_result) {
+    if (!state_) throw UsageError("close on a moved-from pipe");
+    state_->task->close_pipe(*state_, std::move(on_result));
 }
 
 Result Pipe::close() { return close_async().get(); }

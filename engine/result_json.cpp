@@ -114,6 +114,14 @@ std::string to_json(const Result& result) {
         out += ",\"error\":";
         append_json_string(out, result.error);
     }
+    if (!result.warnings.empty()) {
+        out += ",\"warnings\":[";
+        for (std::size_t i = 0; i < result.warnings.size(); ++i) {
+            if (i) out += ',';
+            append_json_string(out, result.warnings[i]);
+        }
+        out += ']';
+    }
     out += '}';
     return out;
 }

@@ -50,6 +50,7 @@ std::string to_json(const TaskStatus& status) {
     Json::Array nodes;
     nodes.reserve(status.nodes.size());
     for (const NodeStatus& node : status.nodes) nodes.push_back(node_json(node));
+    Json::Array warnings(status.warnings.begin(), status.warnings.end());
     Json json(Json::Object{
         {"token", status.token},
         {"taskId", count(status.task_id)},
@@ -63,10 +64,13 @@ std::string to_json(const TaskStatus& status) {
         {"inFlight", count(status.in_flight)},
         {"bytesIn", count(status.bytes_in)},
         {"bytesOut", count(status.bytes_out)},
+        {"wordsCount", count(status.words_count)},
+        {"wordsSize", count(status.words_size)},
         {"startTime", unix_seconds(status.started)},
         {"endTime", status.dead() ? unix_seconds(status.ended) : 0.0},
         {"drainSeconds", seconds(status.drain_duration)},
         {"lastError", status.last_error},
+        {"warnings", std::move(warnings)},
         {"nodes", std::move(nodes)},
     });
     return json.dump();

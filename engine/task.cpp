@@ -164,6 +164,14 @@ std::future<Result> Task::send(Payload data, std::string_view mime, ObjectInfo i
     return result;
 }
 
+void Task::send(Payload data, std::string_view mime, ObjectInfo info, ResultCallback on_result) {
+    if (!gate_.enter()) throw_terminated();
+    GateTicket ticket(gate_);
+    ObjectState* object = admit(data ? data->size() : 0, mime, std::move(info));
+    object->callback = std::move(on_result);  // before the object is visible to any worker
+    inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
+}
+
 // Hands an item to the source from a thread outside the task's arena. Not function_node::
 // try_put: from an outside thread that spawns with oneTBB's deliberately unfenced "work
 // spawned" advertisement, which assumes some thread waits inside the arena. Senders never do,
@@ -207,13 +215,33 @@ bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
             for (const std::string& v : f.values) bytes += v.size();
         bytes_out_.fetch_add(bytes, std::memory_order_relaxed);
         (result.ok() ? completed_ : failed_).fetch_add(1, std::memory_order_acq_rel);
-        object->promise.set_value(std::move(result));
+        deliver(object, std::move(result));
     } catch (...) {
         // Allocation failed while building the result: still account and answer the sender.
         failed_.fetch_add(1, std::memory_order_acq_rel);
-        object->promise.set_exception(std::current_exception());
+        if (object->callback) {
+            Result failed;
+            failed.error = "out of memory while collecting the result";
+            deliver(object, std::move(failed));
+        } else {
+            object->promise.set_exception(std::current_exception());
+        }
     }
     return true;
+}
+
+void Task::deliver(ObjectState* object, Result&& result) noexcept {
+    if (!object->callback) {
+        object->promise.set_value(std::move(result));
+        return;
+    }
+    try {
+        object->callback(std::move(result));
+    } catch (const std::exception& e) {
+        record_error(fmt::format("a result callback threw: {}", e.what()));
+    } catch (...) {
+        record_error("a result callback threw a non-standard exception");
+    }
 }
 
 void Task::complete_object(ObjectState* object) noexcept {
@@ -245,6 +273,25 @@ void Task::record_error(std::string message) {
     last_error_ = std::move(message);
 }
 
+void Task::add_warning(std::string_view object_name, std::string_view message) {
+    constexpr std::size_t k_kept_warnings = 32;
+    std::string line = fmt::format("{}: {}", object_name, message);
+    std::lock_guard lock(report_mutex_);
+    if (warnings_.size() == k_kept_warnings) warnings_.pop_front();
+    warnings_.push_back(std::move(line));
+}
+
+void Task::when_done(StatusCallback on_done) {
+    {
+        std::lock_guard lock(report_mutex_);
+        if (!done_delivered_) {
+            done_callbacks_.push_back(std::move(on_done));
+            return;
+        }
+    }
+    run_done_callback(on_done);
+}
+
 std::optional<std::chrono::steady_clock::time_point> Task::idle_since() const noexcept {
     if (!running() || live_.load(std::memory_order_acquire) != 0 || gate_.inside() != 0)
         return std::nullopt;
@@ -272,12 +319,15 @@ TaskStatus Task::status() const {
                             : s.accepted - std::min(s.accepted, s.completed + s.failed);
     s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
     s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
+    s.words_count = words_count_.load(std::memory_order_relaxed);
+    s.words_size = words_size_.load(std::memory_order_relaxed);
     s.started = started_;
     {
         std::lock_guard lock(report_mutex_);
         s.ended = ended_;
         s.drain_duration = drain_duration_;
         s.last_error = last_error_;
+        s.warnings.assign(warnings_.begin(), warnings_.end());
     }
     s.nodes.reserve(node_count_);
     for (std::size_t i = 0; i < node_count_; ++i) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "gate.hpp"
 #include "graph_node.hpp"
 #include "object_state.hpp"
+#include "result_channel.hpp"
 
 namespace sluice::detail {
 
@@ -37,9 +39,10 @@ struct PipeState {
     std::mutex mutex;
     std::shared_ptr<Task> task;
     ObjectRef object;  // the pipe's hold on its object; dropped at close or when sealed
-    std::future<Result> result;
+    std::shared_ptr<ResultChannel> result;
     std::string object_id;
     Lane lane = Lane::tags;
+    std::uint32_t writes = 0;  // the next write's Item::sequence
     bool closed = false;
     bool sealed = false;  // the task's gate closed: no more writes
 };
@@ -61,13 +64,20 @@ public:
 
     // ---- sending (engine.cpp, pipe.cpp) ----
     std::future<Result> send(Payload data, std::string_view mime, ObjectInfo info);
+    void send(Payload data, std::string_view mime, ObjectInfo info, ResultCallback on_result);
     std::shared_ptr<PipeState> open_pipe(ObjectInfo info, std::string_view mime);
     void write_pipe(PipeState& pipe, std::string_view bytes);
     std::future<Result> close_pipe(PipeState& pipe);
+    void close_pipe(PipeState& pipe, ResultCallback on_result);
 
     // ---- objects (object.cpp calls this when an object's last reference goes) ----
     void complete_object(ObjectState* object) noexcept;
     void record_error(std::string message);
+    void add_warning(std::string_view object_name, std::string_view message);
+    void count_words(std::uint64_t words, std::uint64_t bytes) noexcept {
+        words_count_.fetch_add(words, std::memory_order_relaxed);
+        words_size_.fetch_add(bytes, std::memory_order_relaxed);
+    }
 
     // ---- terminate (drain.cpp) ----
     // Closes the gate (Running -> Draining); false when it was already closed.
@@ -78,6 +88,8 @@ public:
     // The drain deadline (or shutdown) passed: cancel what still runs and fail what is left.
     void cancel(const std::string& reason) noexcept;
     std::shared_future<TaskStatus> done() const { return done_future_; }
+    void when_done(StatusCallback on_done);
+    void run_done_callback(const StatusCallback& callback) noexcept;
 
     // ---- status ----
     TaskStatus status() const;
@@ -87,6 +99,8 @@ public:
 
 private:
     ObjectState* admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info);
+    std::shared_ptr<ResultChannel> hand_over(PipeState& pipe);
+    void deliver(ObjectState* object, Result&& result) noexcept;
     void inject(Item item);
     void acquire_capacity();
     Lane entry_lane(std::string_view mime) const noexcept;
@@ -125,6 +139,7 @@ private:
 
     std::atomic<std::uint64_t> accepted_{0}, completed_{0}, failed_{0};
     std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
+    std::atomic<std::uint64_t> words_count_{0}, words_size_{0};
     std::atomic<std::uint64_t> live_{0};  // objects not yet released (bounded by max_inflight)
     std::atomic<std::int64_t> last_activity_ns_{0};
 
@@ -141,6 +156,9 @@ private:
 
     mutable std::mutex report_mutex_;  // last error, drain duration, end time
     std::string last_error_;
+    std::deque<std::string> warnings_;  // the most recent k_kept_warnings
+    std::vector<StatusCallback> done_callbacks_;  // run once by finalize()
+    bool done_delivered_ = false;                   // finalize() has taken done_callbacks_
     std::chrono::nanoseconds drain_duration_{0};
     std::chrono::system_clock::time_point ended_;
 

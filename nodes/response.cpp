@@ -45,7 +45,7 @@ public:
         const std::string& key = keys_[static_cast<std::size_t>(item.lane())];
         const ObjectRef& object = item.object();
         if (item.lane() == Lane::text) {
-            object.append_result_text(key, Lane::text, item.data(), "\n\n");
+            object.append_result_text(key, Lane::text, item.data(), "\n\n", item.sequence());
         } else {
             object.add_result(key, item.lane(), std::string(item.data()));
         }

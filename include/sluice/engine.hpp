@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -18,6 +19,13 @@
 #include <sluice/status.hpp>
 
 namespace sluice {
+
+// Receives one object's result. Called exactly once, on whichever thread completes the object
+// (a TBB worker, the drain thread, or the caller when the object completes at once): keep it
+// short and hand real work elsewhere. An exception it throws is recorded as the task's last
+// error, never propagated.
+using ResultCallback = std::function<void(Result)>;
+using StatusCallback = std::function<void(const TaskStatus&)>;
 
 namespace detail {
 class Task;
@@ -82,6 +90,8 @@ public:
     // Ends the object and waits until it has passed the whole pipeline.
     Result close();
     std::future<Result> close_async();
+    // Ends the object; `on_result` receives its result (see ResultCallback). Never blocks.
+    void close_then(ResultCallback on_result);
     bool is_open() const noexcept;
     std::string_view object_id() const noexcept;
 
@@ -117,6 +127,11 @@ public:
                                    std::string_view mime = "text/plain", ObjectInfo info = {});
     std::future<Result> send_async(const Token& token, Payload data,
                                    std::string_view mime = "text/plain", ObjectInfo info = {});
+    // The same, delivering the result to `on_result` instead of a future (for event loops that
+    // must not block a thread per object). Throws as send_async does; then `on_result` is not
+    // called.
+    void send_async(const Token& token, Payload data, std::string_view mime, ObjectInfo info,
+                    ResultCallback on_result);
 
     Pipe open_pipe(const Token& token, ObjectInfo info = {}, std::string_view mime = "text/plain");
 
@@ -127,6 +142,9 @@ public:
     std::shared_future<TaskStatus> terminate(const Token& token, std::chrono::milliseconds deadline);
     // Ready when the task is dead, whatever ended it (terminate, ttl, shutdown).
     std::shared_future<TaskStatus> done(const Token& token) const;
+    // Calls `on_done` with the final status once the task is dead (at once if it already is),
+    // on the thread that finalizes it (see ResultCallback for the rules).
+    void when_done(const Token& token, StatusCallback on_done) const;
 
     TaskStatus status(const Token& token) const;
     std::vector<TaskStatus> tasks() const;  // live tasks first, then retained dead ones

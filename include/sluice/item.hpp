@@ -69,13 +69,20 @@ public:
     // Result writing, used by sink nodes. Thread-safe; ignored once the object is resolved.
     // add_result appends `value` as one entry of the list under `key`.
     void add_result(std::string_view key, Lane lane, std::string value) const;
-    // append_result_text appends `chunk` then `suffix`, together (never interleaved with a
-    // concurrent append), to one text buffer under `key`, which becomes one list entry when the
-    // object completes (RocketRide's response node does this for the text lane).
+    // append_result_text appends `chunk` then `suffix`, together, to one text buffer under
+    // `key`, which becomes one list entry when the object completes (RocketRide's response node
+    // does this for the text lane). Pieces are joined in `order` (pass Item::sequence(), so the
+    // chunks of a streamed pipe keep their write order even when the graph reorders them), then
+    // in arrival order.
     void append_result_text(std::string_view key, Lane lane, std::string_view chunk,
-                            std::string_view suffix = {}) const;
+                            std::string_view suffix = {}, std::uint32_t order = 0) const;
     // Marks the object failed with `reason` (the first reason wins); it still drains normally.
     void fail(std::string_view reason) const;
+    // A problem that is not a failure (say, a MIME type a parser cannot read): listed in the
+    // object's result and in its task's status.
+    void warn(std::string_view message) const;
+    // Adds to the task's word counters (TaskStatus::words_count / words_size).
+    void count_words(std::uint64_t words, std::uint64_t bytes) const;
 
 private:
     void retain() const noexcept {
@@ -96,11 +103,12 @@ class Item {
 public:
     Item() = default;
     Item(Lane lane, ObjectRef object, Payload payload,
-         std::shared_ptr<const Json> metadata = nullptr) noexcept
+         std::shared_ptr<const Json> metadata = nullptr, std::uint32_t sequence = 0) noexcept
         : object_(std::move(object)),
           payload_(std::move(payload)),
           metadata_(std::move(metadata)),
-          lane_(lane) {}
+          lane_(lane),
+          sequence_(sequence) {}
 
     Lane lane() const noexcept { return lane_; }
     const ObjectRef& object() const noexcept { return object_; }
@@ -111,15 +119,20 @@ public:
     const Payload& payload() const noexcept { return payload_; }
     // Per-item metadata (chunk index, offsets, ...); nullptr when none.
     const Json* metadata() const noexcept { return metadata_.get(); }
+    // The index of the write that produced this item within its object (0 for a plain send,
+    // 0, 1, 2... for the writes of a pipe); derived items keep it.
+    std::uint32_t sequence() const noexcept { return sequence_; }
 
-    // A derived item: same object and metadata, new payload on `lane`.
+    // A derived item: same object, metadata and sequence, new payload on `lane`.
     Item with(Lane lane, std::string data) const {
-        return Item(lane, object_, std::make_shared<const std::string>(std::move(data)), metadata_);
+        return Item(lane, object_, std::make_shared<const std::string>(std::move(data)), metadata_,
+                    sequence_);
     }
     // The same payload (shared, not copied) on another lane.
-    Item with_lane(Lane lane) const { return Item(lane, object_, payload_, metadata_); }
+    Item with_lane(Lane lane) const { return Item(lane, object_, payload_, metadata_, sequence_); }
     Item with_metadata(Json metadata) const {
-        return Item(lane_, object_, payload_, std::make_shared<const Json>(std::move(metadata)));
+        return Item(lane_, object_, payload_, std::make_shared<const Json>(std::move(metadata)),
+                    sequence_);
     }
 
 private:
@@ -127,6 +140,7 @@ private:
     Payload payload_;
     std::shared_ptr<const Json> metadata_;
     Lane lane_ = Lane::tags;
+    std::uint32_t sequence_ = 0;
 };
 
 }  // namespace sluice

@@ -22,13 +22,14 @@ struct Result {
     std::string object_id;  // a fresh UUID per object
     std::vector<ResultField> fields;
     std::string error;  // empty when the object completed; else why it failed
+    std::vector<std::string> warnings;  // problems that did not fail the object
 
     bool ok() const noexcept { return error.empty(); }
     const ResultField* field(std::string_view key) const noexcept;
 };
 
 // The RocketRide result shape: {"name","path","objectId","result_types":{key: lane},
-// key: [values...], "error"?}. Text lanes are strings, JSON lanes (documents, questions,
+// key: [values...], "error"?, "warnings"?}. Text lanes are strings, JSON lanes (documents, questions,
 // answers, classifications) are embedded when their value is valid JSON, binary lanes are
 // base64. No `result_types` key when nothing was collected.
 std::string to_json(const Result& result);

@@ -42,10 +42,13 @@ struct TaskStatus {
     std::uint64_t in_flight = 0;  // live: objects inside the graph now (<= max_inflight)
     std::uint64_t bytes_in = 0;   // payload bytes sent into the task
     std::uint64_t bytes_out = 0;  // payload bytes collected into results
+    std::uint64_t words_count = 0;  // words counted by nodes (ObjectRef::count_words)
+    std::uint64_t words_size = 0;   // bytes of the text those words were counted in
     std::chrono::system_clock::time_point started;
     std::chrono::system_clock::time_point ended;  // epoch while not dead
     std::chrono::nanoseconds drain_duration{0};
     std::string last_error;
+    std::vector<std::string> warnings;  // the most recent object warnings (at most 32)
     std::vector<NodeStatus> nodes;  // topological order, source first
 
     bool dead() const noexcept {

@@ -64,6 +64,25 @@ struct Gated final : Node {
     }
 };
 
+// Counts space-separated words into the task status; warns about (and drops) empty text.
+struct Words final : Node {
+    void process(Item item, Emitter& out) override {
+        if (item.data().empty()) {
+            item.object().warn("empty text");
+            return;
+        }
+        std::uint64_t words = 0;
+        bool in_word = false;
+        for (char c : item.data()) {
+            const bool space = c == ' ';
+            if (!space && !in_word) ++words;
+            in_word = !space;
+        }
+        item.object().count_words(words, item.size());
+        out.emit(std::move(item));
+    }
+};
+
 std::mutex g_probe_mutex;
 std::map<std::string, std::function<void(const Item&)>> g_probes;
 
@@ -121,6 +140,7 @@ void register_test_nodes() {
     std::call_once(once, [] {
         register_node("test_upper", text_to_text(Concurrency::serial), make<Upper>());
         register_node("test_throw", text_to_text(Concurrency::unlimited), make<Thrower>());
+        register_node("test_words", text_to_text(Concurrency::unlimited), make<Words>());
         register_node("test_buffer", text_to_text(Concurrency::serial), make<Buffer>());
         register_node("test_sleep", text_to_text(Concurrency::unlimited),
                       [](const NodeContext& ctx) {
