@@ -145,6 +145,15 @@ std::shared_future<TaskStatus> EngineImpl::terminate(const Token& token,
     return task->done();
 }
 
+void EngineImpl::terminate(const Token& token, std::chrono::milliseconds deadline,
+                           StatusCallback on_done) {
+    std::shared_ptr<Task> task = find(token);
+    if (!task->close_gate()) task->throw_terminated();
+    // Registered before the drain starts, so it cannot miss the end.
+    task->when_done(std::move(on_done));
+    start_drain(task, deadline);
+}
+
 std::vector<TaskStatus> EngineImpl::tasks() const {
     std::vector<TaskStatus> out;
     {
@@ -225,6 +234,11 @@ std::shared_future<TaskStatus> Engine::terminate(const Token& token) {
 std::shared_future<TaskStatus> Engine::terminate(const Token& token,
                                                  std::chrono::milliseconds deadline) {
     return impl_->terminate(token, deadline);
+}
+
+void Engine::terminate(const Token& token, std::chrono::milliseconds deadline,
+                       StatusCallback on_done) {
+    impl_->terminate(token, deadline, std::move(on_done));
 }
 
 std::shared_future<TaskStatus> Engine::done(const Token& token) const {

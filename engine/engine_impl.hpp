@@ -31,6 +31,8 @@ public:
     std::shared_ptr<Task> find(const Token& token) const;  // throws UnknownToken
     std::shared_future<TaskStatus> terminate(const Token& token,
                                              std::chrono::milliseconds deadline);
+    void terminate(const Token& token, std::chrono::milliseconds deadline,
+                   StatusCallback on_done);
     std::vector<TaskStatus> tasks() const;
     void shutdown(std::chrono::milliseconds deadline);
     Pipe make_pipe(std::shared_ptr<PipeState> state) const { return Pipe(std::move(state)); }

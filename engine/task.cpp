@@ -80,15 +80,14 @@ Task::~Task() = default;
         "task {} was terminated; start a new pipeline with use()", config_.token));
 }
 
-// RocketRide's lane choice: lane/<name> forces a lane; text and JSON go on `text`, questions
-// on `questions`, media on their lanes — each only when the source feeds someone on that lane.
-// Everything else (application/octet-stream included) travels as raw `tags`.
+// RocketRide's lane choice: lane/<name> forces a lane; text/* goes on `text`, questions on
+// `questions`, media on their lanes — each only when the source feeds someone on that lane.
+// Everything else (application/octet-stream and application/json included, as in RocketRide,
+// where a `parse` node turns them into text) travels as raw `tags`.
 Lane Task::entry_lane(std::string_view mime) const noexcept {
     std::optional<Lane> lane;
     if (starts_with(mime, "lane/")) lane = lane_from_string(mime.substr(5));
-    else if (starts_with(mime, "text/") || mime == "application/json" ||
-             mime.find("+json") != std::string_view::npos)
-        lane = Lane::text;
+    else if (starts_with(mime, "text/")) lane = Lane::text;
     else if (starts_with(mime, "application/rocketride-question")) lane = Lane::questions;
     else if (starts_with(mime, "image/")) lane = Lane::image;
     else if (starts_with(mime, "audio/")) lane = Lane::audio;

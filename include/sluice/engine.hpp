@@ -140,6 +140,10 @@ public:
     // already closed. The one-argument form uses EngineOptions::drain_deadline.
     std::shared_future<TaskStatus> terminate(const Token& token);
     std::shared_future<TaskStatus> terminate(const Token& token, std::chrono::milliseconds deadline);
+    // The same, calling `on_done` with the final status when the drain is over instead of
+    // returning a future (for event loops; see ResultCallback for the rules). The callback is
+    // bound to the task the gate was closed on, even if its token is reused meanwhile.
+    void terminate(const Token& token, std::chrono::milliseconds deadline, StatusCallback on_done);
     // Ready when the task is dead, whatever ended it (terminate, ttl, shutdown).
     std::shared_future<TaskStatus> done(const Token& token) const;
     // Calls `on_done` with the final status once the task is dead (at once if it already is),

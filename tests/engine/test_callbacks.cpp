@@ -202,3 +202,22 @@ TEST_CASE("a streamed pipe's chunks are joined in write order even when the grap
     REQUIRE(ready_within(result));
     CHECK(text_of(result.get()) == "Hello \n\nfrom \n\nstreaming \n\ntest!\n\n");
 }
+
+TEST_CASE("terminate with a callback reports the final status of the task it closed") {
+    Engine engine;
+    Token tok = engine.use(k_echo_pipeline, UseOptions{.token = "named"});
+    engine.send(tok, "x");
+    std::promise<TaskStatus> ended;
+    engine.terminate("named", std::chrono::seconds(30),
+                     [&](const TaskStatus& s) { ended.set_value(s); });
+    // The name is free again at once: a new task takes it, the callback still reports the old.
+    Token second = engine.use(k_echo_pipeline, UseOptions{.token = "named"});
+    TaskStatus s = ended.get_future().get();
+    CHECK(s.task_id == tok.task_id());
+    CHECK(s.completed == 1);
+    CHECK(s.state == TaskState::Terminated);
+    CHECK_THROWS_WITH_AS(engine.terminate(tok, std::chrono::seconds(1), [](const TaskStatus&) {}),
+                         "task named was terminated; start a new pipeline with use()",
+                         TaskTerminated);
+    CHECK(engine.status(second).state == TaskState::Running);
+}
