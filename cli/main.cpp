@@ -10,6 +10,9 @@
 #include <sluice/version.hpp>
 
 #include "commands.hpp"
+#ifdef SLUICE_HAVE_SERVER
+#include "serve_command.hpp"
+#endif
 #include "messages.hpp"
 #include "run_options.hpp"
 
@@ -23,7 +26,8 @@ constexpr const char* k_usage =
     "  sluice validate PIPELINE.pipe                    check a pipeline without running it\n"
     "  sluice version                                   print the version\n"
     "  sluice help [run]                                this text (or the run options)\n"
-    "  sluice serve                                     the network server (not built yet)\n"
+    "  sluice serve [options]                           the network server (RocketRide\n"
+    "                                                   protocol + HTTP; --help for options)\n"
     "\n"
     "exit codes: 0 ok; 1 an object failed (run) or the pipeline is invalid (validate);\n"
     "            2 usage error, bad pipeline or unreadable input; 130/143 after Ctrl-C/SIGTERM\n";
@@ -49,10 +53,14 @@ int dispatch(int argc, char** argv) {
         return 0;
     }
     if (command == "serve") {
+#ifdef SLUICE_HAVE_SERVER
+        return sluice::server::serve_command(argc, argv);
+#else
         sluice::cli::print_error(
-            "serve is not built yet (the network front comes in a later "
-            "release); use 'sluice run' for batch work");
+            "this sluice was built without the server (configure with "
+            "-DSLUICE_BUILD_SERVER=ON and Boost installed)");
         return 2;
+#endif
     }
     sluice::cli::print_error(
         fmt::format("unknown command \"{}\"; run 'sluice help' for the list", command));

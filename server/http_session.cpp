@@ -1,0 +1,102 @@
+// http_session.cpp — reading HTTP requests, the WebSocket upgrade, writing answers.
+#include "http_session.hpp"
+
+#include "http_routes.hpp"
+#include "ws_session.hpp"
+
+namespace sluice::server {
+namespace {
+constexpr auto k_read_timeout = std::chrono::seconds(60);
+}
+
+HttpSession::HttpSession(tcp::socket&& socket, ServerContext& ctx)
+    : stream_(std::move(socket)), ctx_(ctx) {}
+
+HttpSession::~HttpSession() {
+    if (registered_) {
+        ctx_.connections.remove(this);
+        ctx_.stats.http_open.fetch_sub(1);
+    }
+}
+
+void HttpSession::start() {
+    registered_ = true;
+    ctx_.stats.http_open.fetch_add(1);
+    ctx_.connections.add(shared_from_this());
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+    if (closing_) return end();
+    parser_.emplace();
+    parser_->body_limit(ctx_.options.max_message_bytes);
+    parser_->header_limit(64 * 1024);
+    stream_.expires_after(k_read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::body_limit) {
+        HttpRequest head = parser_->release();
+        closing_ = true;
+        busy_ = true;
+        return answer(http_error(head, 413,
+                                 "request body over the limit (--max-message-mb); send it in "
+                                 "chunks through a data pipe instead"));
+    }
+    if (ec) return end();  // end of stream, timeout, or garbage: nothing to answer
+    HttpRequest request = parser_->release();
+    if (websocket::is_upgrade(request)) {
+        std::string_view target(request.target().data(), request.target().size());
+        if (target.substr(0, target.find('?')) == "/task/service") {
+            // The socket now belongs to the WebSocket session.
+            stream_.expires_never();
+            std::make_shared<WsSession>(std::move(stream_), ctx_)->start(std::move(request));
+            return;
+        }
+        closing_ = true;
+    }
+    ctx_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
+    busy_ = true;
+    stream_.expires_never();  // an answer may wait for a drain: no read timeout meanwhile
+    handle_http(ctx_, std::move(request), [self = shared_from_this()](HttpResponse response) {
+        net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+            self->answer(std::move(response));
+        });
+    });
+}
+
+void HttpSession::answer(HttpResponse response) {
+    const bool keep_alive = response.keep_alive() && !closing_ && !ctx_.stopping.load();
+    response.keep_alive(keep_alive);
+    auto shared = std::make_shared<HttpResponse>(std::move(response));
+    stream_.expires_after(k_read_timeout);
+    http::async_write(stream_, *shared,
+                      [self = shared_from_this(), shared, keep_alive](beast::error_code ec,
+                                                                      std::size_t) {
+                          self->on_written(keep_alive, ec);
+                      });
+}
+
+void HttpSession::on_written(bool keep_alive, beast::error_code ec) {
+    busy_ = false;
+    if (ec || !keep_alive) return end();
+    do_read();
+}
+
+void HttpSession::end() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+}
+
+void HttpSession::close_for_shutdown() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+        self->closing_ = true;
+        if (!self->busy_) self->end();  // idle keep-alive: close now; busy: after the answer
+    });
+}
+
+}  // namespace sluice::server

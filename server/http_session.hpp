@@ -1,0 +1,35 @@
+// http_session.hpp — one plain HTTP connection: reads requests (keep-alive), answers them through
+// the routes, or hands the socket to a WsSession when the request is a WebSocket upgrade.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "server_context.hpp"
+
+namespace sluice::server {
+
+class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession> {
+public:
+    HttpSession(tcp::socket&& socket, ServerContext& ctx);
+    ~HttpSession();
+    void start();
+    void close_for_shutdown() override;
+
+private:
+    void do_read();
+    void on_read(beast::error_code ec, std::size_t bytes);
+    void answer(HttpResponse response);
+    void on_written(bool keep_alive, beast::error_code ec);
+    void end();
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    ServerContext& ctx_;
+    bool busy_ = false;        // a request is being answered
+    bool closing_ = false;     // close once the current answer is written
+    bool registered_ = false;
+};
+
+}  // namespace sluice::server

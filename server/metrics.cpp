@@ -1,0 +1,99 @@
+// metrics.cpp — GET /metrics: Prometheus text exposition of connections, tasks, objects, nodes
+// and drain durations.
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "http_routes.hpp"
+
+namespace sluice::server {
+namespace {
+
+// Label values escape backslash, double quote and newline.
+std::string label(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    for (char c : value) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '"') out += "\\\"";
+        else if (c == '\n') out += "\\n";
+        else out += c;
+    }
+    return out;
+}
+
+void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+}  // namespace
+
+std::string prometheus_metrics(ServerContext& ctx) {
+    const std::vector<TaskStatus> tasks = ctx.engine.tasks();
+    std::string out;
+    family(out, "sluice_connections", "gauge", "Open client connections.");
+    out += fmt::format("sluice_connections{{kind=\"websocket\"}} {}\n", ctx.stats.websocket_open.load());
+    out += fmt::format("sluice_connections{{kind=\"http\"}} {}\n", ctx.stats.http_open.load());
+    family(out, "sluice_websocket_connections_total", "counter", "WebSocket connections accepted.");
+    out += fmt::format("sluice_websocket_connections_total {}\n", ctx.stats.websocket_total.load());
+    family(out, "sluice_requests_total", "counter", "Requests answered, by front.");
+    out += fmt::format("sluice_requests_total{{front=\"websocket\"}} {}\n", ctx.stats.requests.load());
+    out += fmt::format("sluice_requests_total{{front=\"http\"}} {}\n", ctx.stats.http_requests.load());
+    family(out, "sluice_auth_failures_total", "counter", "Refused credentials.");
+    out += fmt::format("sluice_auth_failures_total {}\n", ctx.stats.auth_failures.load());
+
+    family(out, "sluice_tasks", "gauge", "Tasks known to the engine, by state.");
+    for (TaskState state : {TaskState::Running, TaskState::Draining, TaskState::Terminated,
+                            TaskState::Cancelled, TaskState::Failed}) {
+        std::size_t n = 0;
+        for (const TaskStatus& s : tasks) n += s.state == state;
+        out += fmt::format("sluice_tasks{{state=\"{}\"}} {}\n", to_string(state), n);
+    }
+    family(out, "sluice_task_objects_total", "counter", "Objects per task: accepted, completed, failed.");
+    for (const TaskStatus& s : tasks) {
+        const std::string id = fmt::format("token=\"{}\",task_id=\"{}\"", label(s.token), s.task_id);
+        out += fmt::format("sluice_task_objects_total{{{},state=\"accepted\"}} {}\n", id, s.accepted);
+        out += fmt::format("sluice_task_objects_total{{{},state=\"completed\"}} {}\n", id, s.completed);
+        out += fmt::format("sluice_task_objects_total{{{},state=\"failed\"}} {}\n", id, s.failed);
+    }
+    family(out, "sluice_task_in_flight", "gauge", "Objects inside a task's graph now.");
+    for (const TaskStatus& s : tasks)
+        out += fmt::format("sluice_task_in_flight{{token=\"{}\",task_id=\"{}\"}} {}\n", label(s.token),
+                           s.task_id, s.in_flight);
+    family(out, "sluice_task_bytes_total", "counter", "Payload bytes per task, in and out.");
+    for (const TaskStatus& s : tasks) {
+        const std::string id = fmt::format("token=\"{}\",task_id=\"{}\"", label(s.token), s.task_id);
+        out += fmt::format("sluice_task_bytes_total{{{},direction=\"in\"}} {}\n", id, s.bytes_in);
+        out += fmt::format("sluice_task_bytes_total{{{},direction=\"out\"}} {}\n", id, s.bytes_out);
+    }
+    family(out, "sluice_task_drain_seconds", "gauge", "How long a dead task's drain took.");
+    for (const TaskStatus& s : tasks)
+        if (s.dead())
+            out += fmt::format("sluice_task_drain_seconds{{token=\"{}\",task_id=\"{}\"}} {:.6f}\n",
+                               label(s.token), s.task_id,
+                               std::chrono::duration<double>(s.drain_duration).count());
+    family(out, "sluice_node_items_total", "counter", "Items per node, in and out.");
+    for (const TaskStatus& s : tasks)
+        for (const NodeStatus& n : s.nodes) {
+            const std::string id =
+                fmt::format("token=\"{}\",task_id=\"{}\",node=\"{}\",provider=\"{}\"",
+                            label(s.token), s.task_id, label(n.id), label(n.provider));
+            out += fmt::format("sluice_node_items_total{{{},direction=\"in\"}} {}\n", id, n.items_in);
+            out += fmt::format("sluice_node_items_total{{{},direction=\"out\"}} {}\n", id, n.items_out);
+        }
+    family(out, "sluice_node_errors_total", "counter", "Items a node failed.");
+    for (const TaskStatus& s : tasks)
+        for (const NodeStatus& n : s.nodes)
+            out += fmt::format("sluice_node_errors_total{{token=\"{}\",task_id=\"{}\",node=\"{}\"}} {}\n",
+                               label(s.token), s.task_id, label(n.id), n.errors);
+    family(out, "sluice_node_busy_seconds_total", "counter", "Time spent in a node's body.");
+    for (const TaskStatus& s : tasks)
+        for (const NodeStatus& n : s.nodes)
+            out += fmt::format(
+                "sluice_node_busy_seconds_total{{token=\"{}\",task_id=\"{}\",node=\"{}\"}} {:.6f}\n",
+                label(s.token), s.task_id, label(n.id),
+                std::chrono::duration<double>(n.busy).count());
+    return out;
+}
+
+}  // namespace sluice::server

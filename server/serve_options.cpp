@@ -1,0 +1,74 @@
+// serve_options.cpp — `sluice serve` command-line parsing.
+#include "serve_options.hpp"
+
+#include <charconv>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include <sluice/errors.hpp>
+
+namespace sluice::server {
+
+const char* const k_serve_usage =
+    "usage: sluice serve [options]\n"
+    "  --host ADDR             address to bind (default 127.0.0.1, loopback only)\n"
+    "  --port N                port (default 5565; 0 = any free port)\n"
+    "  --threads N             network threads (default 2)\n"
+    "  --engine-threads N      TBB workers shared by all tasks (default: every core)\n"
+    "  --api-key-file FILE     accepted API keys, one per line (also: SLUICE_API_KEYS=k1,k2);\n"
+    "                          with neither, a key is generated and printed once\n"
+    "  --max-message-mb N      largest WebSocket message or HTTP body (default 64)\n"
+    "  --drain-deadline S      seconds a terminate may drain before work is cancelled (30)\n"
+    "  --ttl S                 idle seconds before a task stops itself; 0 = never (900)\n"
+    "WebSocket (RocketRide DAP) at ws://HOST:PORT/task/service; HTTP on the same port.\n";
+
+namespace {
+
+template <typename T>
+T number(std::string_view option, std::string_view text, T low, T high) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high)
+        throw UsageError(fmt::format("{}: expected a number from {} to {}, got \"{}\"", option,
+                                     low, high, text));
+    return value;
+}
+
+}  // namespace
+
+ServeOptions parse_serve_options(int argc, char** argv) {
+    ServeOptions o;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            o.help = true;
+            continue;
+        }
+        std::string_view value;
+        if (std::size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            throw UsageError(fmt::format("{}: needs a value (see 'sluice serve --help')", arg));
+        }
+        if (arg == "--host") o.host = std::string(value);
+        else if (arg == "--port") o.port = number<std::uint16_t>(arg, value, 0, 65535);
+        else if (arg == "--threads") o.io_threads = number<unsigned>(arg, value, 1, 256);
+        else if (arg == "--engine-threads") o.engine_threads = number<unsigned>(arg, value, 1, 1024);
+        else if (arg == "--api-key-file") o.api_key_file = std::filesystem::path(value);
+        else if (arg == "--max-message-mb")
+            o.max_message_bytes = number<std::size_t>(arg, value, 1, 4096) << 20;
+        else if (arg == "--drain-deadline")
+            o.drain_deadline = std::chrono::seconds(number<unsigned>(arg, value, 1, 86400));
+        else if (arg == "--ttl") o.default_ttl = number<unsigned>(arg, value, 0, 31'536'000);
+        else
+            throw UsageError(fmt::format("unknown option \"{}\" (see 'sluice serve --help')", arg));
+    }
+    if (o.host.empty()) throw UsageError("--host: must not be empty");
+    return o;
+}
+
+}  // namespace sluice::server

@@ -1,0 +1,72 @@
+// server.hpp — `sluice serve`: one port, WebSocket DAP at /task/service and HTTP beside it, over
+// one engine. Runs until SIGINT/SIGTERM (or stop()), then shuts down gracefully: no new
+// connections or tasks, every task terminated with the drain deadline, pending requests
+// answered, sockets closed with a reason.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <sluice/engine.hpp>
+
+#include "api_keys.hpp"
+#include "monitor.hpp"
+#include "net.hpp"
+#include "serve_options.hpp"
+#include "server_context.hpp"
+#include "task_service.hpp"
+
+namespace sluice::server {
+
+struct ServeSummary {
+    double seconds = 0;
+    std::uint64_t connections = 0, tasks = 0, accepted = 0, completed = 0, failed = 0;
+};
+
+class Server {
+public:
+    Server(ServeOptions options, ApiKeys keys);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and listens; throws std::system_error (e.g. address in use). Returns the endpoint
+    // (with the real port when asked for port 0).
+    tcp::endpoint listen();
+    // Serves until a signal or stop(), then shuts down; returns what was done.
+    ServeSummary run();
+    void stop();  // thread-safe; what SIGTERM does
+
+private:
+    void accept();
+    void schedule_tick();
+    void wait_for_signal();
+    void begin_shutdown();
+    void finish_shutdown();
+    void await_connections_closed(std::chrono::steady_clock::time_point deadline);
+
+    ServeOptions options_;
+    ApiKeys keys_;
+    std::chrono::steady_clock::time_point started_;
+    ServerStats stats_;
+    std::atomic<bool> stopping_{false};
+    ConnectionList connections_;
+    // The monitor outlives the engine: a task's end callback reaches it during engine shutdown.
+    std::unique_ptr<Monitor> monitor_;
+    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<TaskService> tasks_;
+
+    net::io_context ioc_;
+    net::thread_pool blocking_;
+    tcp::acceptor acceptor_;
+    net::signal_set signals_;
+    net::steady_timer ticker_;
+    net::steady_timer closer_;
+    std::unique_ptr<ServerContext> ctx_;
+    std::thread shutdown_thread_;
+};
+
+}  // namespace sluice::server

@@ -1,0 +1,69 @@
+// server_context.hpp — what every connection of one server shares: options, keys, the engine
+// and its services, the pool for blocking engine calls, counters, and the list of open
+// connections (for shutdown).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include <sluice/engine.hpp>
+
+#include "api_keys.hpp"
+#include "monitor.hpp"
+#include "net.hpp"
+#include "serve_options.hpp"
+#include "task_service.hpp"
+
+namespace sluice::server {
+
+struct ServerStats {
+    std::atomic<std::uint64_t> websocket_open{0}, websocket_total{0};
+    std::atomic<std::uint64_t> http_open{0}, http_requests{0};
+    std::atomic<std::uint64_t> requests{0}, failed_requests{0};
+    std::atomic<std::uint64_t> auth_failures{0};
+};
+
+// An open connection the server can ask to close (on shutdown). Thread-safe.
+class Connection {
+public:
+    virtual void close_for_shutdown() = 0;
+
+protected:
+    ~Connection() = default;
+};
+
+class ConnectionList {
+public:
+    void add(const std::shared_ptr<Connection>& c);
+    void remove(const Connection* c);
+    void close_all();  // each closes after what it has queued
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<const Connection*, std::weak_ptr<Connection>> open_;
+};
+
+struct ServerContext {
+    const ServeOptions& options;
+    const ApiKeys& keys;
+    Engine& engine;
+    Monitor& monitor;
+    TaskService& tasks;
+    ServerStats& stats;
+    net::thread_pool& blocking;  // engine calls that may wait (graph build, capacity)
+    ConnectionList& connections;
+    std::atomic<bool>& stopping;  // shutdown began: refuse new work
+    std::chrono::steady_clock::time_point started;
+};
+
+// Runs `work` on the blocking pool; `work` must not throw.
+inline void run_blocking(ServerContext& ctx, std::function<void()> work) {
+    net::post(ctx.blocking, std::move(work));
+}
+
+}  // namespace sluice::server

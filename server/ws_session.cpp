@@ -1,0 +1,295 @@
+// ws_session.cpp — the DAP connection: reading, dispatching, answering, closing.
+#include "ws_session.hpp"
+
+#include <cstdio>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include <sluice/version.hpp>
+
+namespace sluice::server {
+
+WsSession::WsSession(beast::tcp_stream&& stream, ServerContext& ctx)
+    : ws_(std::move(stream)), ctx_(ctx) {}
+
+WsSession::~WsSession() { pipes_.close_all(); }
+
+void WsSession::start(HttpRequest request) {
+    // The HTTP session's timeout must not cut a long-lived WebSocket: Beast's own timeouts
+    // (handshake, idle with pings) take over.
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+        res.set(http::field::server, fmt::format("sluice/{}", k_version));
+    }));
+    ws_.read_message_max(ctx_.options.max_message_bytes);
+    ws_.async_accept(request,
+                     beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+}
+
+void WsSession::on_accept(beast::error_code ec) {
+    if (ec) return finished(ec);
+    accepted_ = true;
+    ctx_.stats.websocket_open.fetch_add(1);
+    ctx_.stats.websocket_total.fetch_add(1);
+    ctx_.connections.add(shared_from_this());
+    if (ctx_.stopping.load()) close_after_writes(websocket::close_code::going_away,
+                                                 "server shutting down");
+    do_read();
+}
+
+void WsSession::do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+}
+
+void WsSession::on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+        if (ec == websocket::error::message_too_big)
+            std::fprintf(stderr, "sluice serve: closed a connection: message over %zu bytes\n",
+                         ctx_.options.max_message_bytes);
+        return finished(ec);
+    }
+    std::string frame = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    const bool binary = ws_.got_binary();
+    do_read();  // requests are pipelined: keep reading while this one is served
+    handle(parse_request(frame, binary));
+}
+
+void WsSession::handle(DapRequest request) {
+    ctx_.stats.requests.fetch_add(1, std::memory_order_relaxed);
+    const Asked asked{request.seq, request.command};
+    if (!request.error.empty())
+        return respond(asked, Outcome::fail(Failure::bad_request, std::move(request.error)));
+    if (!authenticated_ && request.command != "auth" &&
+        !request.command.starts_with("rrext_public_")) {
+        respond(asked, Outcome::fail(Failure::unauthorized, "Not authenticated"));
+        return close_after_writes(websocket::close_code::policy_error, "Not authenticated");
+    }
+    try {
+        dispatch(request, asked);
+    } catch (...) {
+        respond(asked, outcome_of(std::current_exception()));
+    }
+}
+
+void WsSession::dispatch(DapRequest& request, const Asked& asked) {
+    const std::string& command = request.command;
+    const Json& args = request.arguments;
+    if (command == "auth") return authenticate(request, asked);
+    if (command == "deauth") {
+        authenticated_ = false;
+        return respond(asked, Outcome::success(Json(Json::Object{})));
+    }
+    if (command == "rrext_ping") return respond(asked, Outcome::success(Json(Json::Object{{"pong", true}})));
+    if (command == "rrext_public_probe")
+        return respond(asked, Outcome::success(Json(Json::Object{
+                                  {"version", k_version}, {"platform", "linux"},
+                                  {"capabilities", Json(Json::Array{})}, {"apps", Json(Json::Array{})}})));
+    if (ctx_.stopping.load())
+        return respond(asked, Outcome::fail(Failure::unavailable, "server is shutting down"));
+    if (command == "execute") return blocking(asked, [this, args] { return ctx_.tasks.execute(args); });
+    if (command == "restart") return blocking(asked, [this, args] { return ctx_.tasks.restart(args); });
+    if (command == "terminate")
+        return ctx_.tasks.terminate(args, true, [self = shared_from_this(), asked](Outcome o) {
+            self->respond(asked, std::move(o));
+        });
+    if (command == "rrext_get_task_status") return respond(asked, ctx_.tasks.status(args));
+    if (command == "rrext_get_token") return respond(asked, ctx_.tasks.get_token(args));
+    if (command == "rrext_get_tasks") return respond(asked, ctx_.tasks.list());
+    if (command == "rrext_validate") return respond(asked, ctx_.tasks.validate(args));
+    if (command == "rrext_services") return respond(asked, ctx_.tasks.services(args));
+    if (command == "rrext_monitor") return monitor(request, asked);
+    if (command == "rrext_process") return process(request, asked);
+    respond(asked, Outcome::fail(Failure::bad_request, fmt::format("Invalid command: {}", command)));
+}
+
+template <typename F>
+void WsSession::blocking(const Asked& asked, F work) {
+    run_blocking(ctx_, [self = shared_from_this(), asked, work = std::move(work)]() mutable {
+        self->respond(asked, work());  // work() returns an Outcome, never throws
+    });
+}
+
+void WsSession::authenticate(const DapRequest& request, const Asked& asked) {
+    if (++auth_attempts_ > 5) {
+        respond(asked, Outcome::fail(Failure::unauthorized, "Too many authentication attempts"));
+        return close_after_writes(websocket::close_code::policy_error,
+                                  "Too many authentication attempts");
+    }
+    const Json* given = request.arguments.find("auth");
+    const std::string credential = given && given->is_string() ? given->as_string() : "";
+    const char* refusal = nullptr;
+    if (strip_bearer(credential).empty()) refusal = "No authorization provided";
+    else if (!ctx_.keys.accepts(credential)) refusal = "Invalid API key";
+    if (refusal) {
+        ctx_.stats.auth_failures.fetch_add(1, std::memory_order_relaxed);
+        respond(asked, Outcome::fail(Failure::unauthorized, refusal));
+        return close_after_writes(websocket::close_code::policy_error, refusal);
+    }
+    authenticated_ = true;
+    // userToken echoes the key: the client stores it and uses it to log in again.
+    respond(asked, Outcome::success(Json(Json::Object{
+                       {"userId", "local"}, {"userToken", std::string(strip_bearer(credential))},
+                       {"displayName", "sluice"}, {"capabilities", Json(Json::Array{})}})));
+}
+
+void WsSession::monitor(const DapRequest& request, const Asked& asked) {
+    std::vector<Event> catch_up;
+    Outcome outcome = ctx_.monitor.subscribe(shared_from_this(), request.arguments, catch_up);
+    respond(asked, std::move(outcome));
+    for (Event& e : catch_up) push_event(std::move(e.name), std::move(e.body), std::move(e.id));
+}
+
+void WsSession::push_event(std::string event, Json body, std::string id) {
+    net::post(ws_.get_executor(), [self = shared_from_this(), event = std::move(event),
+                                   body = std::move(body), id = std::move(id)] {
+        self->queue(event_text(self->next_seq_++, event, body, id));
+    });
+}
+
+void WsSession::respond(const Asked& asked, Outcome outcome) {
+    if (!outcome.ok()) ctx_.stats.failed_requests.fetch_add(1, std::memory_order_relaxed);
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), asked, outcome = std::move(outcome)] {
+                  self->queue(response_text(self->next_seq_++, asked.seq, asked.command, outcome));
+              });
+}
+
+void WsSession::queue(std::string text) {
+    if (finished_ || close_started_) return;  // nobody left to read it
+    outbox_.push_back(std::move(text));
+    if (!writing_) do_write();
+}
+
+void WsSession::do_write() {
+    if (outbox_.empty()) {
+        if (close_pending_ && !close_started_) {
+            close_started_ = true;
+            ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
+        }
+        return;
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(outbox_.front()),
+                    beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+}
+
+void WsSession::on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+        outbox_.clear();
+        return finished(ec);
+    }
+    outbox_.pop_front();
+    do_write();
+}
+
+void WsSession::close_after_writes(websocket::close_code code, std::string reason) {
+    if (close_pending_) return;
+    close_pending_ = true;
+    close_reason_ = websocket::close_reason(code, reason);
+    if (!writing_) do_write();
+}
+
+void WsSession::close_for_shutdown() {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+        self->close_after_writes(websocket::close_code::going_away, "server shutting down");
+    });
+}
+
+// The connection is over (closed by either side, or failed): release what it held.
+void WsSession::finished(beast::error_code) {
+    if (finished_) return;
+    finished_ = true;
+    ctx_.monitor.unsubscribe_all(this);
+    pipes_.close_all();
+    if (accepted_) {
+        ctx_.connections.remove(this);
+        ctx_.stats.websocket_open.fetch_sub(1);
+    }
+}
+
+// ---- rrext_process: data pipes ------------------------------------------------------------
+
+namespace {
+std::optional<int> pipe_id(const Json& args) {
+    const Json* id = args.find("pipe_id");
+    if (!id || !id->is_int()) return std::nullopt;
+    return static_cast<int>(id->as_int());
+}
+}  // namespace
+
+void WsSession::process(DapRequest& request, const Asked& asked) {
+    const Json& args = request.arguments;
+    const Json* sub = args.find("subcommand");
+    const std::string subcommand = sub && sub->is_string() ? sub->as_string() : "";
+    if (subcommand == "open") return open_pipe(request, asked);
+    if (subcommand != "write" && subcommand != "close")
+        return respond(asked, Outcome::fail(Failure::bad_request,
+                                            fmt::format("Invalid subcommand {}", subcommand)));
+    std::optional<int> id = pipe_id(args);
+    if (!id)
+        return respond(asked, Outcome::fail(Failure::bad_request,
+                                            fmt::format("{}: argument \"pipe_id\" must be an integer",
+                                                        subcommand)));
+    if (subcommand == "write") {
+        std::shared_ptr<Pipe> pipe = pipes_.find(*id);
+        if (!pipe)
+            return respond(asked, Outcome::fail(Failure::not_found,
+                                                fmt::format("Write pipe with id {} not found", *id)));
+        if (!request.has_data)
+            return respond(asked, Outcome::fail(Failure::bad_request,
+                                                "write needs data: send a binary frame (JSON "
+                                                "header, a newline, then the bytes)"));
+        pipe->write(request.data);  // throws TaskTerminated once the gate is closed
+        return respond(asked, Outcome::success());
+    }
+    std::shared_ptr<Pipe> pipe = pipes_.take(*id);
+    if (!pipe)
+        return respond(asked, Outcome::fail(Failure::not_found,
+                                            fmt::format("Close pipe with id {} not found", *id)));
+    pipe->close_then([self = shared_from_this(), asked](Result result) {
+        self->respond(asked, Outcome::success_text(to_json(result)));
+    });
+}
+
+void WsSession::open_pipe(const DapRequest& request, const Asked& asked) {
+    const Json& args = request.arguments;
+    std::string token;
+    if (Outcome missing = require_token(args, token); !missing.ok()) return respond(asked, missing);
+    const Json* object = args.find("object");
+    if (!object || !object->is_object())
+        return respond(asked, Outcome::fail(Failure::bad_request, "No object info specified"));
+    const Json* mime = args.find("mimeType");
+    if (!mime || !mime->is_string() || mime->as_string().empty())
+        return respond(asked, Outcome::fail(Failure::bad_request, "No mimeType specified"));
+    ObjectInfo info;
+    info.name = object->get_string("name");
+    info.path = object->get_string("path");
+    info.metadata = *object;
+    const Json* provider = args.find("provider");
+    std::string wanted = provider && provider->is_string() ? provider->as_string() : "";
+    // Opening waits while the task is at max_inflight: off the network threads.
+    blocking(asked, [this, token, info = std::move(info), mime = mime->as_string(),
+                     wanted]() mutable {
+        try {
+            if (!wanted.empty()) {
+                TaskStatus s = ctx_.engine.status(Token(token));
+                if (!s.nodes.empty() && s.nodes.front().provider != wanted)
+                    return Outcome::fail(Failure::bad_request,
+                                         fmt::format("You are looking for a \"{}\", but this "
+                                                     "pipeline isn't it (its source is \"{}\")",
+                                                     wanted, s.nodes.front().provider));
+            }
+            int id = pipes_.add(ctx_.engine.open_pipe(Token(token), std::move(info), mime));
+            return Outcome::success(Json(Json::Object{{"pipe_id", id}}));
+        } catch (...) {
+            return outcome_of(std::current_exception());
+        }
+    });
+}
+
+}  // namespace sluice::server

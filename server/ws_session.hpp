@@ -1,0 +1,74 @@
+// ws_session.hpp — one WebSocket connection speaking RocketRide's DAP: reads requests, answers
+// each exactly once (out of order when work finishes out of order), pushes subscribed events,
+// and owns the connection's data pipes.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "dap.hpp"
+#include "pipe_table.hpp"
+#include "server_context.hpp"
+
+namespace sluice::server {
+
+class WsSession final : public Connection,
+                        public EventSink,
+                        public std::enable_shared_from_this<WsSession> {
+public:
+    WsSession(beast::tcp_stream&& stream, ServerContext& ctx);
+    ~WsSession();
+
+    // Completes the upgrade `request` asked for, then serves the connection.
+    void start(HttpRequest request);
+    void push_event(std::string event, Json body, std::string id) override;
+    void close_for_shutdown() override;
+
+private:
+    struct Asked {  // what a response needs of its request
+        std::int64_t seq;
+        std::string command;
+    };
+
+    void on_accept(beast::error_code ec);
+    void do_read();
+    void on_read(beast::error_code ec, std::size_t bytes);
+    void handle(DapRequest request);
+    void dispatch(DapRequest& request, const Asked& asked);
+    void authenticate(const DapRequest& request, const Asked& asked);
+    void process(DapRequest& request, const Asked& asked);
+    void open_pipe(const DapRequest& request, const Asked& asked);
+    void monitor(const DapRequest& request, const Asked& asked);
+    template <typename F>
+    void blocking(const Asked& asked, F work);
+
+    // Thread-safe: the response goes out on the connection's strand.
+    void respond(const Asked& asked, Outcome outcome);
+    // On the strand.
+    void queue(std::string text);
+    void do_write();
+    void on_write(beast::error_code ec, std::size_t bytes);
+    void close_after_writes(websocket::close_code code, std::string reason);
+    void finished(beast::error_code ec);
+
+    websocket::stream<beast::tcp_stream> ws_;
+    beast::flat_buffer buffer_;
+    ServerContext& ctx_;
+    PipeTable pipes_;
+
+    // Strand state.
+    std::deque<std::string> outbox_;
+    bool writing_ = false;
+    bool close_pending_ = false;
+    bool close_started_ = false;
+    bool finished_ = false;
+    bool accepted_ = false;
+    websocket::close_reason close_reason_;
+    std::int64_t next_seq_ = 1;
+    bool authenticated_ = false;
+    int auth_attempts_ = 0;
+};
+
+}  // namespace sluice::server
