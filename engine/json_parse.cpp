@@ -17,6 +17,9 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+// Deeper documents are refused (no pipeline or protocol message comes near it).
+constexpr int k_max_json_depth = 256;
+
 // A syntax error found while walking: where, and simdjson's code for what.
 struct SyntaxFault {
     std::size_t offset;
@@ -132,7 +135,19 @@ private:
         return Json(number.as_double());
     }
 
+    // Each level of nesting is a frame of this recursive reader (and of Json's destructor and
+    // dump): without a bound, `[[[[...` from a client overflows the stack (seen: a crash at a
+    // few thousand levels on a network thread).
+    struct Nesting {
+        explicit Nesting(DocumentReader& r) : reader(r) {
+            if (++reader.depth_ > k_max_json_depth) reader.fail(simdjson::DEPTH_ERROR);
+        }
+        ~Nesting() { --reader.depth_; }
+        DocumentReader& reader;
+    };
+
     Json read_array(od::array array) {
+        Nesting level(*this);
         Json::Array out;
         for (auto element : array) {
             od::value value = take(std::move(element));
@@ -142,6 +157,7 @@ private:
     }
 
     Json read_object(od::object object) {
+        Nesting level(*this);
         Json::Object out;
         for (auto member : object) {
             od::field field = take(std::move(member));
@@ -154,6 +170,7 @@ private:
     std::string_view text_;
     const simdjson::padded_string& padded_;
     od::document& doc_;
+    int depth_ = 0;
 };
 
 Json parse_document(std::string_view text) {

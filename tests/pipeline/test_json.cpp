@@ -274,3 +274,32 @@ TEST_CASE("Json is built from any integer type") {
     CHECK(sluice::Json(true).is_bool());
     CHECK(sluice::Json(2.5).as_double() == 2.5);
 }
+
+TEST_SUITE("json") {
+
+TEST_CASE("nesting is bounded: 256 levels parse, deeper documents are a syntax error, not a crash") {
+    std::string ok = std::string(256, '[') + std::string(256, ']');
+    CHECK(Json::parse(ok).is_array());
+    for (std::size_t depth : {257u, 100'000u}) {
+        INFO("depth ", depth);
+        for (bool closed : {true, false}) {
+            std::string deep = std::string(depth, '[') + (closed ? std::string(depth, ']') : "");
+            try {
+                Json::parse(deep);
+                FAIL("parsed a document nested ", depth, " levels deep");
+            } catch (const JsonError& e) {
+                // An unclosed document 257 deep is first of all truncated; either is right.
+                const std::string what = e.what();
+                if (closed || depth > 257)
+                    CHECK(what.find("too deep") != std::string::npos);
+                else
+                    CHECK(what.find("ended early") != std::string::npos);
+            }
+        }
+    }
+    std::string objects;
+    for (int i = 0; i < 5000; ++i) objects += R"({"a":)";
+    CHECK_THROWS_AS(Json::parse(objects + "1" + std::string(5000, '}')), JsonError);
+}
+
+}  // TEST_SUITE
