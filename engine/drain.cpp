@@ -35,11 +35,18 @@ void Task::drain() noexcept {
 
 // Open pipes stop taking writes and give up their hold on their objects, so those complete
 // with what they received.
+// A pipe still open when the gate closes never gets the rest of its data: its object drains
+// with what it got and is reported failed, so a cut-short object never passes for a whole one.
 void Task::seal_pipes() noexcept {
     std::lock_guard lock(pipes_mutex_);
     for (PipeState* pipe : pipes_) {
         std::lock_guard pipe_lock(pipe->mutex);
         pipe->sealed = true;
+        if (pipe->object)
+            pipe->object.fail(fmt::format(
+                "task {} was terminated while this object's pipe was open; it holds only the {} "
+                "write(s) made before",
+                config_.token, pipe->writes));
         pipe->object.reset();
     }
 }

@@ -89,7 +89,9 @@ Token EngineImpl::claim(std::shared_ptr<Task> task, const UseOptions& options) {
     if (!fresh) {
         if (it->second->running()) {
             if (options.use_existing) return token_for(it->second);
-            throw AlreadyRunning(fmt::format("task {} is already running", task->token()));
+            throw AlreadyRunning(fmt::format(
+                "task {} is already running; terminate it first, or pass use_existing to reuse it",
+                task->token()));
         }
         it->second = task;  // the old holder keeps draining under its own task id
     }

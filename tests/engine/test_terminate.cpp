@@ -116,7 +116,7 @@ TEST_CASE("the drain deadline cancels a node that sleeps past it and fails its o
     CHECK(r.fields.empty());  // nothing delivered from the cancelled body
 }
 
-TEST_CASE("an open pipe is sealed by terminate and its object completes with what it got") {
+TEST_CASE("an open pipe is sealed by terminate: its object drains what it got and is failed") {
     Engine engine;
     Token tok = engine.use(k_echo_pipeline);
     Pipe pipe = engine.open_pipe(tok);
@@ -126,8 +126,12 @@ TEST_CASE("an open pipe is sealed by terminate and its object completes with wha
     REQUIRE(ready_within(done));
     Result r = pipe.close();
     CHECK(text_of(r) == "first\n\n");
+    CHECK(r.error == "task " + tok.str() +
+                         " was terminated while this object's pipe was open; it holds only the 1 "
+                         "write(s) made before");
     TaskStatus s = done.get();
-    CHECK(s.completed == 1);
+    CHECK(s.completed == 0);
+    CHECK(s.failed == 1);
     check_accounting(s);
 }
 
