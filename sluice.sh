@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly root=$PWD
 readonly packages=(build-essential cmake ninja-build libtbb-dev libsimdjson-dev libfmt-dev
-                   doctest-dev python3)
+                   doctest-dev python3 libboost1.81-dev python3-websockets)
 jobs=$(nproc 2>/dev/null || echo 2)
 readonly jobs
 

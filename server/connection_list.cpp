@@ -15,14 +15,14 @@ void ConnectionList::remove(const Connection* c) {
     open_.erase(c);
 }
 
-void ConnectionList::close_all() {
+void ConnectionList::close_all(bool force) {
     std::vector<std::shared_ptr<Connection>> all;
     {
         std::lock_guard lock(mutex_);
         for (auto& [raw, weak] : open_)
             if (auto c = weak.lock()) all.push_back(std::move(c));
     }
-    for (auto& c : all) c->close_for_shutdown();  // outside the lock: it may call remove()
+    for (auto& c : all) c->close_for_shutdown(force);  // outside the lock: it may call remove()
 }
 
 }  // namespace sluice::server

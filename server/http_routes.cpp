@@ -132,16 +132,20 @@ std::string data_answer(const Outcome& o) {
         .dump();
 }
 
-void post_task(ServerContext& ctx, const HttpRequest& request, const Target& t, HttpAnswer answer) {
+// Routes take the answer by reference and copy it only into work that outlives them: a route
+// that throws leaves handle_http's answer intact for the error.
+void post_task(ServerContext& ctx, const HttpRequest& request, const Target& t,
+               const HttpAnswer& answer) {
     Json args = query_arguments(t);
     Json body = Json::parse(request.body());
     args.set("pipeline", body.find("pipeline") ? *body.find("pipeline") : body);
-    run_blocking(ctx, [&ctx, request, args = std::move(args), answer = std::move(answer)] {
+    run_blocking(ctx, [&ctx, request, args = std::move(args), answer] {
         answer(outcome_response(request, ctx.tasks.execute(args)));
     });
 }
 
-void post_data(ServerContext& ctx, HttpRequest request, const Target& t, HttpAnswer answer) {
+void post_data(ServerContext& ctx, HttpRequest request, const Target& t,
+               const HttpAnswer& answer) {
     std::string token = t.get("token");
     if (token.empty()) return answer(http_error(request, 400, "Task token is required (?token=)"));
     std::string mime(request[http::field::content_type]);
@@ -153,8 +157,7 @@ void post_data(ServerContext& ctx, HttpRequest request, const Target& t, HttpAns
     std::string data = std::move(request.body());
     // Sending waits while the task is full: off the network threads.
     run_blocking(ctx, [&ctx, request = std::move(request), token, data = std::move(data),
-                       mime = std::move(mime), info = std::move(info),
-                       answer = std::move(answer)]() mutable {
+                       mime = std::move(mime), info = std::move(info), answer]() mutable {
         ctx.tasks.send(token, std::move(data), mime, std::move(info),
                        [request, answer](Outcome o) {
                            if (!o.ok()) return answer(outcome_response(request, o));
@@ -163,14 +166,14 @@ void post_data(ServerContext& ctx, HttpRequest request, const Target& t, HttpAns
     });
 }
 
-void route(ServerContext& ctx, HttpRequest request, const Target& t, HttpAnswer answer) {
+void route(ServerContext& ctx, HttpRequest request, const Target& t, const HttpAnswer& answer) {
     const http::verb verb = request.method();
     const Json args = query_arguments(t);
     if (t.path == "/task") {
         if (ctx.stopping.load() && verb != http::verb::get)
             return answer(http_error(request, 503, "server is shutting down"));
         if (verb == http::verb::post || verb == http::verb::put)
-            return post_task(ctx, request, t, std::move(answer));
+            return post_task(ctx, request, t, answer);
         if (verb == http::verb::get) return answer(outcome_response(request, ctx.tasks.status(args)));
         if (verb == http::verb::delete_) {
             const bool wait = t.get("wait") != "false";
@@ -181,7 +184,7 @@ void route(ServerContext& ctx, HttpRequest request, const Target& t, HttpAnswer 
     } else if (t.path == "/task/data" || t.path == "/webhook") {
         if (ctx.stopping.load()) return answer(http_error(request, 503, "server is shutting down"));
         if (verb == http::verb::post || verb == http::verb::put)
-            return post_data(ctx, std::move(request), t, std::move(answer));
+            return post_data(ctx, std::move(request), t, answer);
     } else if (t.path == "/tasks") {
         if (verb == http::verb::get) return answer(outcome_response(request, ctx.tasks.list()));
     } else if (t.path == "/metrics") {
@@ -229,7 +232,7 @@ void handle_http(ServerContext& ctx, HttpRequest request, HttpAnswer answer) {
                                      "missing or invalid API key: send the header "
                                      "\"Authorization: Bearer KEY\""));
         }
-        route(ctx, std::move(request), t, std::move(answer));
+        route(ctx, std::move(request), t, answer);
     } catch (...) {
         Outcome o = outcome_of(std::current_exception());
         answer(http_error(head, http_status(o.failure), o.message));

@@ -92,7 +92,7 @@ void HttpSession::end() {
     stream_.socket().close(ignored);
 }
 
-void HttpSession::close_for_shutdown() {
+void HttpSession::close_for_shutdown(bool) {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
         self->closing_ = true;
         if (!self->busy_) self->end();  // idle keep-alive: close now; busy: after the answer

@@ -14,7 +14,7 @@ public:
     HttpSession(tcp::socket&& socket, ServerContext& ctx);
     ~HttpSession();
     void start();
-    void close_for_shutdown() override;
+    void close_for_shutdown(bool force) override;
 
 private:
     void do_read();

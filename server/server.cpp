@@ -12,8 +12,10 @@ namespace sluice::server {
 namespace {
 
 constexpr auto k_status_period = std::chrono::milliseconds(250);
-// After the drain: how long connections get to take their last answers and close.
-constexpr auto k_close_grace = std::chrono::seconds(5);
+// After the drain: how long clients get to close the data pipes they still hold (collecting
+// those results), then how long connections get to close once told to.
+constexpr auto k_pipe_grace = std::chrono::seconds(3);
+constexpr auto k_close_grace = std::chrono::seconds(2);
 
 EngineOptions engine_options(const ServeOptions& o) {
     EngineOptions e;
@@ -122,20 +124,29 @@ void Server::begin_shutdown() {
 }
 
 void Server::finish_shutdown() {
-    connections_.close_all();
-    await_connections_closed(std::chrono::steady_clock::now() + k_close_grace);
+    connections_.close_all(false);
+    await_connections_closed(std::chrono::steady_clock::now() + k_pipe_grace, false);
 }
 
-// Polls (every 20 ms, bounded by the grace period) until every connection has closed.
-void Server::await_connections_closed(std::chrono::steady_clock::time_point deadline) {
+// Polls every 20 ms until every connection has closed: after the pipe grace, connections still
+// open are told to close regardless; after the close grace the event loop stops.
+void Server::await_connections_closed(std::chrono::steady_clock::time_point deadline, bool forced) {
     const bool open = stats_.websocket_open.load() + stats_.http_open.load() > 0;
-    if (!open || std::chrono::steady_clock::now() >= deadline) {
+    const bool late = std::chrono::steady_clock::now() >= deadline;
+    if (!open || (late && forced)) {
         signals_.cancel();
         ioc_.stop();
         return;
     }
+    if (late) {
+        connections_.close_all(true);
+        deadline = std::chrono::steady_clock::now() + k_close_grace;
+        forced = true;
+    }
     closer_.expires_after(std::chrono::milliseconds(20));
-    closer_.async_wait([this, deadline](beast::error_code) { await_connections_closed(deadline); });
+    closer_.async_wait([this, deadline, forced](beast::error_code) {
+        await_connections_closed(deadline, forced);
+    });
 }
 
 ServeSummary Server::run() {

@@ -46,7 +46,7 @@ private:
     void wait_for_signal();
     void begin_shutdown();
     void finish_shutdown();
-    void await_connections_closed(std::chrono::steady_clock::time_point deadline);
+    void await_connections_closed(std::chrono::steady_clock::time_point deadline, bool forced);
 
     ServeOptions options_;
     ApiKeys keys_;

@@ -28,10 +28,12 @@ struct ServerStats {
     std::atomic<std::uint64_t> auth_failures{0};
 };
 
-// An open connection the server can ask to close (on shutdown). Thread-safe.
+// An open connection the server can ask to close (on shutdown). Thread-safe. Without `force`
+// a connection with open data pipes waits until its client has closed them (so the client
+// collects those objects' results); with it, it closes after what it has queued.
 class Connection {
 public:
-    virtual void close_for_shutdown() = 0;
+    virtual void close_for_shutdown(bool force) = 0;
 
 protected:
     ~Connection() = default;
@@ -41,7 +43,7 @@ class ConnectionList {
 public:
     void add(const std::shared_ptr<Connection>& c);
     void remove(const Connection* c);
-    void close_all();  // each closes after what it has queued
+    void close_all(bool force);
 
 private:
     std::mutex mutex_;

@@ -23,7 +23,8 @@ void WsSession::start(HttpRequest request) {
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
         res.set(http::field::server, fmt::format("sluice/{}", k_version));
     }));
-    ws_.read_message_max(ctx_.options.max_message_bytes);
+    // The size limit is enforced in on_read (Beast's own closes with 1009 but no reason).
+    ws_.read_message_max(0);
     ws_.async_accept(request,
                      beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
 }
@@ -39,17 +40,27 @@ void WsSession::on_accept(beast::error_code ec) {
     do_read();
 }
 
+// Reads a message piece by piece, so one over the limit is refused after at most the limit
+// plus one piece has been buffered, whatever size its frame header announces.
 void WsSession::do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+    constexpr std::size_t k_piece = 256 * 1024;
+    ws_.async_read_some(buffer_, k_piece,
+                        beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
 }
 
 void WsSession::on_read(beast::error_code ec, std::size_t) {
-    if (ec) {
-        if (ec == websocket::error::message_too_big)
-            std::fprintf(stderr, "sluice serve: closed a connection: message over %zu bytes\n",
-                         ctx_.options.max_message_bytes);
-        return finished(ec);
+    if (ec) return finished(ec);
+    const std::size_t limit = ctx_.options.max_message_bytes;
+    if (buffer_.size() > limit) {
+        buffer_.clear();
+        std::fprintf(stderr, "sluice serve: closed a connection: a message over %zu bytes\n", limit);
+        // No read after this one: the close handshake reads (and drops) what is left.
+        return close_after_writes(
+            websocket::close_code::too_big,
+            fmt::format("message over the {}-byte limit (--max-message-mb); send large data as "
+                        "several pipe writes", limit));
     }
+    if (!ws_.is_message_done()) return do_read();
     std::string frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     const bool binary = ws_.got_binary();
@@ -87,7 +98,9 @@ void WsSession::dispatch(DapRequest& request, const Asked& asked) {
         return respond(asked, Outcome::success(Json(Json::Object{
                                   {"version", k_version}, {"platform", "linux"},
                                   {"capabilities", Json(Json::Array{})}, {"apps", Json(Json::Array{})}})));
-    if (ctx_.stopping.load())
+    // Shutting down: no new tasks. Pipes stay usable, so a client can still close its pipe
+    // and collect the result of an object the drain completed.
+    if (ctx_.stopping.load() && (command == "execute" || command == "restart"))
         return respond(asked, Outcome::fail(Failure::unavailable, "server is shutting down"));
     if (command == "execute") return blocking(asked, [this, args] { return ctx_.tasks.execute(args); });
     if (command == "restart") return blocking(asked, [this, args] { return ctx_.tasks.restart(args); });
@@ -167,7 +180,9 @@ void WsSession::do_write() {
     if (outbox_.empty()) {
         if (close_pending_ && !close_started_) {
             close_started_ = true;
-            ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
+            ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
+                self->finished(ec);
+            });
         }
         return;
     }
@@ -187,17 +202,23 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
     do_write();
 }
 
+// Posted, like respond(): the strand runs it after every response posted before it, so a
+// refusal's response goes out before the close.
 void WsSession::close_after_writes(websocket::close_code code, std::string reason) {
-    if (close_pending_) return;
-    close_pending_ = true;
-    close_reason_ = websocket::close_reason(code, reason);
-    if (!writing_) do_write();
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+        if (self->close_pending_) return;
+        self->close_pending_ = true;
+        // A close frame's reason holds at most 123 bytes.
+        self->close_reason_ = websocket::close_reason(
+            code, std::string_view(reason).substr(0, websocket::reason_string::static_capacity));
+        if (!self->writing_) self->do_write();
+    });
 }
 
-void WsSession::close_for_shutdown() {
-    net::post(ws_.get_executor(), [self = shared_from_this()] {
-        self->close_after_writes(websocket::close_code::going_away, "server shutting down");
-    });
+void WsSession::close_for_shutdown(bool force) {
+    shutting_down_.store(true);
+    if (force || pipes_.size() == 0)
+        close_after_writes(websocket::close_code::going_away, "server shutting down");
 }
 
 // The connection is over (closed by either side, or failed): release what it held.
@@ -253,6 +274,8 @@ void WsSession::process(DapRequest& request, const Asked& asked) {
                                             fmt::format("Close pipe with id {} not found", *id)));
     pipe->close_then([self = shared_from_this(), asked](Result result) {
         self->respond(asked, Outcome::success_text(to_json(result)));
+        if (self->shutting_down_.load() && self->pipes_.size() == 0)
+            self->close_after_writes(websocket::close_code::going_away, "server shutting down");
     });
 }
 

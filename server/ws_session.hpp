@@ -3,6 +3,7 @@
 // and owns the connection's data pipes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -24,7 +25,7 @@ public:
     // Completes the upgrade `request` asked for, then serves the connection.
     void start(HttpRequest request);
     void push_event(std::string event, Json body, std::string id) override;
-    void close_for_shutdown() override;
+    void close_for_shutdown(bool force) override;
 
 private:
     struct Asked {  // what a response needs of its request
@@ -68,6 +69,7 @@ private:
     websocket::close_reason close_reason_;
     std::int64_t next_seq_ = 1;
     bool authenticated_ = false;
+    std::atomic<bool> shutting_down_{false};  // close once the last open pipe is closed
     int auth_attempts_ = 0;
 };
 

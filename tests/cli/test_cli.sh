@@ -157,8 +157,20 @@ check "bad option value: exit 2" "$rc" 2
 check_grep "bad option value: says what was expected" "$work/badopt.err" \
     '^sluice: --threads expects a positive integer, got "zero"$'
 
-sluice serve serve </dev/null
-check "serve: reserved, exit 2" "$rc" 2
+sluice serve serve --help </dev/null
+check "serve --help: exit 0" "$rc" 0
+check_grep "serve --help: lists the options" "$work/serve.out" '^  --api-key-file FILE'
+sluice servebad serve --port 99999 </dev/null
+check "serve with a bad port: exit 2" "$rc" 2
+check_grep "serve with a bad port: says what was expected" "$work/servebad.err" \
+    '^sluice serve: --port: expected a number from 0 to 65535, got "99999"$'
+sluice serveopt serve --frobnicate 1 </dev/null
+check_grep "serve with an unknown option: names it" "$work/serveopt.err" \
+    '^sluice serve: unknown option "--frobnicate"'
+sluice servekeys serve --api-key-file /nonexistent/keys </dev/null
+check "serve with an unreadable key file: exit 2" "$rc" 2
+check_grep "serve with an unreadable key file: names it" "$work/servekeys.err" \
+    '^sluice serve: --api-key-file /nonexistent/keys: cannot be read$'
 sluice version version </dev/null
 check_grep "version: prints the version" "$work/version.out" '^sluice [0-9]+\.[0-9]+\.[0-9]+$'
 
