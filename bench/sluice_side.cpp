@@ -9,11 +9,12 @@
 namespace bench {
 
 double send_and_wait(sluice::Engine& engine, const sluice::Token& token, std::size_t n,
-                     std::string_view text) {
+                     std::string_view text, double* send_seconds) {
     std::vector<std::future<sluice::Result>> results;
     results.reserve(n);
     const auto start = Clock::now();
     for (std::size_t i = 0; i < n; ++i) results.push_back(engine.send_async(token, text));
+    if (send_seconds) *send_seconds = seconds_since(start);
     std::size_t failed = 0;
     for (auto& r : results)
         if (!r.get().ok()) ++failed;
