@@ -1,6 +1,7 @@
 // scenario_send.cpp — scenario 4: send_async of tiny objects through the echo pipeline from
 // 1..N producer threads (objects/s, p50/p99 latency), against a hand-written two-node graph
-// that fulfils one promise per item; then the latency at half the baseline's 1-producer load.
+// that fulfils one promise per item; then the latency of both at half the load sluice reached
+// from one producer (the target's "p99 < 1 ms at half that load").
 #include <algorithm>
 #include <thread>
 
@@ -115,7 +116,7 @@ void run_send(Context& ctx) {
     const int reps = ctx.options.reps;
     std::vector<unsigned> producer_counts = {1, 2};
     if (!ctx.options.quick) producer_counts.push_back(2 * ctx.options.cores);
-    double baseline_one_producer = 0;
+    double sluice_one_producer = 0;
     for (unsigned producers : producer_counts) {
         std::vector<double> lat_s[2], lat_b[2];
         Counts counts;
@@ -142,12 +143,13 @@ void run_send(Context& ctx) {
         for (auto* v : {&lat_s[0], &lat_s[1], &lat_b[0], &lat_b[1]}) v->erase(v->begin());
         ctx.report(make_row(name, "p50_latency", "us", reps, lat_s[0], lat_b[0]));
         ctx.report(make_row(name, "p99_latency", "us", reps, lat_s[1], lat_b[1]));
-        if (producers == 1) baseline_one_producer = rate.baseline.median;
+        if (producers == 1) sluice_one_producer = rate.sluice.median;
     }
 
-    // Half the hand-written graph's one-producer rate, paced, for about a second (a third in
-    // --quick): the latency an object sees when the engine is not saturated.
-    const double rate = baseline_one_producer / 2;
+    // Half the rate sluice reached from one producer, paced, for about a second (a third in
+    // --quick): the latency an object sees when the engine is not saturated. Both sides get
+    // the same rate.
+    const double rate = sluice_one_producer / 2;
     const std::size_t paced = std::max<std::size_t>(
         1000, static_cast<std::size_t>(rate * (ctx.options.quick ? 0.3 : 1.0)));
     std::vector<double> p50_s, p99_s, p50_b, p99_b;
