@@ -1,5 +1,6 @@
 // bench_main.cpp — sluice-bench: runs the scenarios (sluice and its hand-written oneTBB
 // baseline, alternating), prints the table and writes the CSV.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -69,10 +70,15 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (arg == "--quick") options.quick = true;
-        else if (arg == "--reps") options.reps = std::max(1, std::atoi(value().c_str())), reps_given = true;
-        else if (arg == "--csv") options.csv_path = value();
-        else if (arg == "--only") options.only = split(value());
+        if (arg == "--quick")
+            options.quick = true;
+        else if (arg == "--reps") {
+            options.reps = std::max(1, std::atoi(value().c_str()));
+            reps_given = true;
+        } else if (arg == "--csv")
+            options.csv_path = value();
+        else if (arg == "--only")
+            options.only = split(value());
         else if (arg == "--list") {
             for (const auto& s : bench::all_scenarios())
                 fmt::print("{:<12} {}\n", s.name, s.description);
@@ -89,10 +95,11 @@ int main(int argc, char** argv) {
 
     bench::register_bench_nodes();
     bench::calibrate_cpu_work();
-    fmt::print("sluice-bench {}: {} hardware threads, {} repetitions per side{}; cpu_work "
-               "{:.0f} iterations/us\n\n",
-               sluice::k_version, options.cores, options.reps, options.quick ? " (quick)" : "",
-               bench::cpu_work_iterations_per_micro());
+    fmt::print(
+        "sluice-bench {}: {} hardware threads, {} repetitions per side{}; cpu_work "
+        "{:.0f} iterations/us\n\n",
+        sluice::k_version, options.cores, options.reps, options.quick ? " (quick)" : "",
+        bench::cpu_work_iterations_per_micro());
     std::vector<bench::Row> rows;
     int status = 0;
     {

@@ -69,8 +69,7 @@ void register_bench_nodes() {
 }
 
 std::string chain_pipeline(const std::vector<std::string>& middle, const std::string& config) {
-    std::string components =
-        R"({"id": "in", "provider": "webhook", "config": {"mode": "Source"}})";
+    std::string components = R"({"id": "in", "provider": "webhook", "config": {"mode": "Source"}})";
     std::string prev = "in";
     for (std::size_t i = 0; i < middle.size(); ++i) {
         std::string id = fmt::format("n{}", i + 1);

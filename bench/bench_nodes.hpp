@@ -13,7 +13,8 @@ void register_bench_nodes();
 
 // webhook -> middle[0] -> ... -> response, each middle a provider with `config` (a JSON
 // object text, "{}" for none).
-std::string chain_pipeline(const std::vector<std::string>& middle, const std::string& config = "{}");
+std::string chain_pipeline(const std::vector<std::string>& middle,
+                           const std::string& config = "{}");
 // webhook -> three bench_copy branches -> one response (fan-out 3, fan-in 3).
 std::string diamond_pipeline();
 // webhook -> response: the echo pipeline (examples/echo.pipe).

@@ -97,8 +97,9 @@ void print_header() {
 }
 
 void print_row(const Row& row) {
-    std::string target =
-        row.target.on == Target::On::none ? "" : fmt::format("{} {}", row.target.text, row.verdict());
+    std::string target = row.target.on == Target::On::none
+                             ? ""
+                             : fmt::format("{} {}", row.target.text, row.verdict());
     fmt::print("{:<12} {:<19} {:<33} {:>28} {:>28} {:>6}  {}\n", row.scenario, row.name,
                fmt::format("{} ({})", row.metric, row.unit), spread(row.sluice),
                row.has_baseline ? spread(row.baseline) : "-",
@@ -112,11 +113,12 @@ void write_csv(const std::string& path, const std::vector<Row>& rows) {
     out << "scenario,case,metric,unit,reps,sluice_median,sluice_min,sluice_max,baseline_median,"
            "baseline_min,baseline_max,ratio,target,verdict,accepted,completed,failed\n";
     for (const Row& r : rows) {
-        out << fmt::format("{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.4f},\"{}\",{},{},{},{}\n",
-                           r.scenario, r.name, r.metric, r.unit, r.reps, r.sluice.median,
-                           r.sluice.min, r.sluice.max, r.baseline.median, r.baseline.min,
-                           r.baseline.max, r.has_baseline ? r.ratio() : 0.0, r.target.text,
-                           r.verdict(), r.counts.accepted, r.counts.completed, r.counts.failed);
+        out << fmt::format(
+            "{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{:.4f},\"{}\",{},{},{},{}\n",
+            r.scenario, r.name, r.metric, r.unit, r.reps, r.sluice.median, r.sluice.min,
+            r.sluice.max, r.baseline.median, r.baseline.min, r.baseline.max,
+            r.has_baseline ? r.ratio() : 0.0, r.target.text, r.verdict(), r.counts.accepted,
+            r.counts.completed, r.counts.failed);
     }
 }
 

@@ -15,11 +15,11 @@ namespace bench {
 
 struct Options {
     bool quick = false;
-    int reps = 7;                 // repetitions per side (alternating)
-    unsigned cores = 2;           // hardware threads
-    std::string csv_path;         // empty: no CSV
+    int reps = 7;                   // repetitions per side (alternating)
+    unsigned cores = 2;             // hardware threads
+    std::string csv_path;           // empty: no CSV
     std::vector<std::string> only;  // scenario names to run; empty = all
-    std::string self_path;        // this executable, for the memory probes
+    std::string self_path;          // this executable, for the memory probes
 };
 
 // Median and spread of one side's repetitions.

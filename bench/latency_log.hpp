@@ -55,9 +55,9 @@ private:
             }
             for (; done < n; ++done) {
                 if (!ok(slots_[done].second)) ++failures_;
-                latencies_us_[done] = std::chrono::duration<double, std::micro>(
-                                          Clock::now() - slots_[done].first)
-                                          .count();
+                latencies_us_[done] =
+                    std::chrono::duration<double, std::micro>(Clock::now() - slots_[done].first)
+                        .count();
             }
         }
     }

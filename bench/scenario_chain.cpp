@@ -42,9 +42,10 @@ double baseline_chain(std::size_t n, const std::string& text, double* put_second
 void run_chain(Context& ctx) {
     const std::size_t n = ctx.options.quick ? 20'000 : 200'000;
     const std::string text = text_64();
-    const std::string pipeline =
-        chain_pipeline(std::vector<std::string>(k_chain, "bench_copy"));
-    Row row{.scenario = "1_chain", .name = fmt::format("n={}", n), .metric = "time_per_item",
+    const std::string pipeline = chain_pipeline(std::vector<std::string>(k_chain, "bench_copy"));
+    Row row{.scenario = "1_chain",
+            .name = fmt::format("n={}", n),
+            .metric = "time_per_item",
             .unit = "ns"};
     // Also the producer's share: the send_async calls alone against the try_put calls alone,
     // since one thread feeds each side and its per-object cost bounds the rate.
@@ -72,8 +73,11 @@ void run_chain(Context& ctx) {
     ctx.report(row);
     send_s.erase(send_s.begin());  // the warm-up round
     put_b.erase(put_b.begin());
-    Row feed{.scenario = "1_chain", .name = fmt::format("n={}", n), .metric = "send_call_per_item",
-             .unit = "ns", .reps = ctx.options.reps};
+    Row feed{.scenario = "1_chain",
+             .name = fmt::format("n={}", n),
+             .metric = "send_call_per_item",
+             .unit = "ns",
+             .reps = ctx.options.reps};
     feed.sluice = Stats::of(send_s);
     feed.baseline = Stats::of(put_b);
     ctx.report(feed);

@@ -1,9 +1,8 @@
 // scenario_cpu_scaling.cpp — scenario 3: one CPU-heavy node (~20 us per item) and how
 // items/s scale with the task's threads, 1 .. cores. The baseline runs the same graph in a
 // task_arena of that many threads.
-#include <oneapi/tbb/task_arena.h>
-
 #include <fmt/format.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include "baseline.hpp"
 #include "bench_nodes.hpp"
@@ -49,8 +48,10 @@ void run_cpu_scaling(Context& ctx) {
     const std::string pipeline =
         chain_pipeline({"bench_cpu"}, fmt::format(R"({{"micros": {}}})", k_micros));
     for (unsigned threads = 1; threads <= ctx.options.cores; ++threads) {
-        Row row{.scenario = "3_cpu", .name = fmt::format("threads={}", threads),
-                .metric = "items_per_s", .unit = "1/s"};
+        Row row{.scenario = "3_cpu",
+                .name = fmt::format("threads={}", threads),
+                .metric = "items_per_s",
+                .unit = "1/s"};
         Paired p = alternate(
             ctx.options.reps,
             [&] {

@@ -70,7 +70,9 @@ void run_diamond(Context& ctx) {
     const std::size_t n = ctx.options.quick ? 20'000 : 200'000;
     const std::string text = text_64();
     const std::string pipeline = diamond_pipeline();
-    Row row{.scenario = "2_diamond", .name = fmt::format("n={}", n), .metric = "time_per_item",
+    Row row{.scenario = "2_diamond",
+            .name = fmt::format("n={}", n),
+            .metric = "time_per_item",
             .unit = "ns"};
     Paired p = alternate(
         ctx.options.reps,

@@ -4,15 +4,14 @@
 // The baselines hold the same things by hand: a task_arena + graph + two nodes per idle task,
 // and per item its payload and promise queued in a function_node.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
-
 #include <thread>
 
+#include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
-
-#include <fmt/format.h>
 
 #include "baseline.hpp"
 #include "bench_nodes.hpp"
@@ -107,7 +106,8 @@ int inflight_object_probe(std::size_t count) {
         count, [&] { results.push_back(engine.send_async(token, text)); },
         [&] {
             valve().close();
-            for (std::size_t i = 0; i < count; ++i) results.push_back(engine.send_async(token, text));
+            for (std::size_t i = 0; i < count; ++i)
+                results.push_back(engine.send_async(token, text));
         });
     valve().open();
     sluice::TaskStatus final_status = engine.terminate(token).get();
@@ -160,7 +160,8 @@ double run_probe(const std::string& self, const std::string& name, std::size_t c
     const bool got = std::fgets(line, sizeof line, pipe) != nullptr;
     const int status = pclose(pipe);
     if (!got || status != 0)
-        throw AccountingError(fmt::format("memory probe failed (exit status {}): {}", status, command));
+        throw AccountingError(
+            fmt::format("memory probe failed (exit status {}): {}", status, command));
     return std::stod(line);
 }
 
@@ -186,10 +187,18 @@ void run_memory(Context& ctx) {
         Target target;
     };
     const Case cases[] = {
-        {fmt::format("tasks={}", tasks), "rss_per_idle_task", "idle_task", "idle_graph", tasks,
+        {fmt::format("tasks={}", tasks),
+         "rss_per_idle_task",
+         "idle_task",
+         "idle_graph",
+         tasks,
          {Target::On::sluice_at_most, 65536, "<= 64 KiB"}},
-        {fmt::format("objects={}", objects), "rss_per_inflight_object", "inflight_object",
-         "inflight_item", objects, {}},
+        {fmt::format("objects={}", objects),
+         "rss_per_inflight_object",
+         "inflight_object",
+         "inflight_item",
+         objects,
+         {}},
     };
     for (const Case& c : cases) {
         Row row{.scenario = "6_memory", .name = c.name, .metric = c.metric, .unit = "B"};
@@ -206,8 +215,11 @@ void run_memory(Context& ctx) {
         if (c.sluice_probe == "inflight_object") {
             // What sluice holds per object beyond what the hand-written graph holds for the same
             // payload and promise: the engine's own overhead.
-            Row over{.scenario = "6_memory", .name = c.name, .metric = "engine_overhead_per_object",
-                     .unit = "B", .reps = reps};
+            Row over{.scenario = "6_memory",
+                     .name = c.name,
+                     .metric = "engine_overhead_per_object",
+                     .unit = "B",
+                     .reps = reps};
             std::vector<double> diff;
             for (int i = 0; i < reps; ++i) diff.push_back(s[i] - b[i]);
             over.sluice = Stats::of(diff);

@@ -29,8 +29,7 @@ void produce(Log& log, std::size_t n, double rate, Send send) {
     std::size_t sent = 0;
     while (sent < n) {
         std::size_t due = n;
-        if (rate > 0)
-            due = std::min(n, static_cast<std::size_t>(seconds_since(start) * rate) + 1);
+        if (rate > 0) due = std::min(n, static_cast<std::size_t>(seconds_since(start) * rate) + 1);
         for (; sent < due; ++sent) {
             const auto t = Clock::now();
             log.push(t, send());
@@ -101,8 +100,8 @@ Measured baseline_send(unsigned producers, std::size_t n, double rate) {
     return m;
 }
 
-Row make_row(const std::string& name, const std::string& metric, const std::string& unit,
-             int reps, const std::vector<double>& s, const std::vector<double>& b) {
+Row make_row(const std::string& name, const std::string& metric, const std::string& unit, int reps,
+             const std::vector<double>& s, const std::vector<double>& b) {
     Row row{.scenario = "4_send", .name = name, .metric = metric, .unit = unit, .reps = reps};
     row.sluice = Stats::of(s);
     row.baseline = Stats::of(b);

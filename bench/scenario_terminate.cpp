@@ -3,9 +3,8 @@
 // until the drain future is ready is set against the time the same K items need in a
 // hand-written graph of the same shape (valve -> ~2 us of work -> sink). Every run checks
 // accepted == completed + failed == K.
-#include <oneapi/tbb/task_arena.h>
-
 #include <fmt/format.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include "baseline.hpp"
 #include "bench_nodes.hpp"
@@ -81,10 +80,12 @@ void run_terminate(Context& ctx) {
     std::vector<std::size_t> ks = {1'000, 10'000};
     if (!ctx.options.quick) ks.push_back(100'000);
     const unsigned threads = ctx.options.cores;
-    const std::string pipeline = chain_pipeline(
-        {"bench_valve", "bench_cpu"}, fmt::format(R"({{"micros": {}}})", k_micros));
+    const std::string pipeline =
+        chain_pipeline({"bench_valve", "bench_cpu"}, fmt::format(R"({{"micros": {}}})", k_micros));
     for (std::size_t k : ks) {
-        Row row{.scenario = "5_terminate", .name = fmt::format("K={}", k), .metric = "drain_time",
+        Row row{.scenario = "5_terminate",
+                .name = fmt::format("K={}", k),
+                .metric = "drain_time",
                 .unit = "ms"};
         Paired p = alternate(
             ctx.options.reps,

@@ -29,12 +29,12 @@ struct Scenario {
 
 const std::vector<Scenario>& all_scenarios();
 
-void run_chain(Context& ctx);          // scenario_chain.cpp
-void run_diamond(Context& ctx);        // scenario_diamond.cpp
-void run_cpu_scaling(Context& ctx);    // scenario_cpu_scaling.cpp
-void run_send(Context& ctx);           // scenario_send.cpp
-void run_terminate(Context& ctx);      // scenario_terminate.cpp
-void run_memory(Context& ctx);         // scenario_memory.cpp
+void run_chain(Context& ctx);        // scenario_chain.cpp
+void run_diamond(Context& ctx);      // scenario_diamond.cpp
+void run_cpu_scaling(Context& ctx);  // scenario_cpu_scaling.cpp
+void run_send(Context& ctx);         // scenario_send.cpp
+void run_terminate(Context& ctx);    // scenario_terminate.cpp
+void run_memory(Context& ctx);       // scenario_memory.cpp
 
 // The memory scenario's child processes: `sluice-bench --probe NAME COUNT` prints bytes.
 int run_memory_probe(const std::string& name, std::size_t count);

@@ -48,6 +48,8 @@ Valve& valve() noexcept {
     return v;
 }
 
-std::string text_64() { return std::string("sluice benchmark payload: sixty-four bytes of text 0123456789abc"); }
+std::string text_64() {
+    return std::string("sluice benchmark payload: sixty-four bytes of text 0123456789abc");
+}
 
 }  // namespace bench
