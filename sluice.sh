@@ -9,6 +9,7 @@
 #   ./sluice.sh tsan          ThreadSanitizer build in build/tsan + ctest
 #   ./sluice.sh asan          AddressSanitizer + UBSan build in build/asan + ctest
 #   ./sluice.sh soak [N]      the racing-terminate stress test for N rounds (default 20000)
+#   ./sluice.sh bench [--quick] [DIR]  sluice-bench vs hand-written oneTBB; CSV + plots in DIR
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -205,7 +206,7 @@ test_all() {
 }
 
 usage() {
-    sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 # ---- main -----------------------------------------------------------------------------------
@@ -231,6 +232,11 @@ case "${1:-}" in
         banner "asan: all passed"
         ;;
     soak) soak "${2:-20000}" ;;
+    bench)
+        deps
+        shift
+        exec bench/bench.sh "$@"
+        ;;
     help | -h | --help) usage ;;
     *)
         usage >&2
