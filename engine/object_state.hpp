@@ -48,6 +48,8 @@ struct ObjectState final : ObjectCore {
     ObjectInfo info;
     std::string mime;
     UuidText id;
+    // Bytes sent for this object; a pipe's writes add to it under the pipe's mutex, before the
+    // pipe's hold goes (so the releasing thread sees them).
     std::uint64_t size_in;
     // How the result is delivered: to `callback` when set (before the object enters the
     // graph), else through `promise`.

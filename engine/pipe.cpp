@@ -31,6 +31,7 @@ void Task::write_pipe(PipeState& pipe, std::string_view bytes) {
     if (pipe.sealed || !gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
     bytes_in_.fetch_add(bytes.size(), std::memory_order_relaxed);
+    object_state(pipe.object.core())->size_in += bytes.size();
     inject(Item(pipe.lane, pipe.object, std::make_shared<const std::string>(bytes), nullptr,
                 pipe.writes++));
 }

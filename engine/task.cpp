@@ -213,6 +213,8 @@ bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
         for (const ResultField& f : result.fields)
             for (const std::string& v : f.values) bytes += v.size();
         bytes_out_.fetch_add(bytes, std::memory_order_relaxed);
+        (result.ok() ? completed_bytes_ : failed_bytes_)
+            .fetch_add(object->size_in, std::memory_order_relaxed);
         (result.ok() ? completed_ : failed_).fetch_add(1, std::memory_order_acq_rel);
         deliver(object, std::move(result));
     } catch (...) {
@@ -318,6 +320,8 @@ TaskStatus Task::status() const {
                             : s.accepted - std::min(s.accepted, s.completed + s.failed);
     s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
     s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
+    s.completed_bytes = completed_bytes_.load(std::memory_order_relaxed);
+    s.failed_bytes = failed_bytes_.load(std::memory_order_relaxed);
     s.words_count = words_count_.load(std::memory_order_relaxed);
     s.words_size = words_size_.load(std::memory_order_relaxed);
     s.started = started_;

@@ -140,6 +140,7 @@ private:
     std::atomic<std::uint64_t> accepted_{0}, completed_{0}, failed_{0};
     std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
     std::atomic<std::uint64_t> words_count_{0}, words_size_{0};
+    std::atomic<std::uint64_t> completed_bytes_{0}, failed_bytes_{0};
     std::atomic<std::uint64_t> live_{0};  // objects not yet released (bounded by max_inflight)
     std::atomic<std::int64_t> last_activity_ns_{0};
 

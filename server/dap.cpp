@@ -32,6 +32,21 @@ std::string check_envelope(const Json& message) {
     return {};
 }
 
+// The seq of a request whose JSON is broken elsewhere (a bad escape in an argument, say), so
+// the client waiting on that seq still gets its answer; 0 when it cannot be found.
+std::int64_t salvage_seq(std::string_view text) {
+    std::size_t at = text.find("\"seq\"");
+    if (at == std::string_view::npos) return 0;
+    at = text.find_first_not_of(" \t\r\n", at + 5);
+    if (at == std::string_view::npos || text[at] != ':') return 0;
+    at = text.find_first_not_of(" \t\r\n", at + 1);
+    std::int64_t seq = 0;
+    int digits = 0;
+    for (; at < text.size() && text[at] >= '0' && text[at] <= '9' && digits < 15; ++at, ++digits)
+        seq = seq * 10 + (text[at] - '0');
+    return digits > 0 ? seq : 0;
+}
+
 }  // namespace
 
 DapRequest parse_request(std::string_view frame, bool binary) {
@@ -50,6 +65,7 @@ DapRequest parse_request(std::string_view frame, bool binary) {
         message = Json::parse(header);
     } catch (const JsonError& e) {
         request.error = fmt::format("malformed message: {}", e.what());
+        request.seq = salvage_seq(header);
         return request;
     }
     read_envelope(message, request);

@@ -39,11 +39,12 @@ Server::Server(ServeOptions options, ApiKeys keys)
       monitor_(nullptr),
       engine_(std::make_unique<Engine>(engine_options(options_))),
       ioc_(static_cast<int>(options_.io_threads)),
+      control_(net::make_strand(ioc_)),
       blocking_(blocking_threads(options_)),
-      acceptor_(ioc_),
-      signals_(ioc_, SIGINT, SIGTERM),
-      ticker_(ioc_),
-      closer_(ioc_) {
+      acceptor_(net::make_strand(ioc_)),  // its handlers and its close never run at once
+      signals_(control_, SIGINT, SIGTERM),
+      ticker_(control_),
+      closer_(control_) {
     monitor_ = std::make_unique<Monitor>(*engine_);
     tasks_ = std::make_unique<TaskService>(*engine_, *monitor_, options_.drain_deadline);
     ctx_ = std::make_unique<ServerContext>(ServerContext{options_, keys_, *engine_, *monitor_,
@@ -70,8 +71,8 @@ tcp::endpoint Server::listen() {
 
 void Server::accept() {
     acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // shutdown
         if (ec) {
-            if (!acceptor_.is_open()) return;  // closed by shutdown
             std::fprintf(stderr, "sluice serve: accept failed: %s\n", ec.message().c_str());
         } else if (stopping_.load()) {
             return;  // raced the shutdown: the socket closes as it goes out of scope
@@ -104,22 +105,24 @@ void Server::wait_for_signal() {
 }
 
 void Server::stop() {
-    net::post(ioc_, [this] {
+    net::post(control_, [this] {
         if (!stopping_.load()) begin_shutdown();
     });
 }
 
-// On an io thread. The drain blocks, so it runs on its own thread; the network keeps running
+// On the control strand. The drain blocks, so it runs on its own thread; the network keeps running
 // meanwhile, so the answers of in-flight requests still go out.
 void Server::begin_shutdown() {
     stopping_.store(true);
-    beast::error_code ignored;
-    acceptor_.close(ignored);
+    net::post(acceptor_.get_executor(), [this] {
+        beast::error_code ignored;
+        acceptor_.close(ignored);
+    });
     ticker_.cancel();
     shutdown_thread_ = std::thread([this] {
         engine_->shutdown(options_.drain_deadline);
         monitor_->tick();
-        net::post(ioc_, [this] { finish_shutdown(); });
+        net::post(control_, [this] { finish_shutdown(); });
     });
 }
 
@@ -150,9 +153,11 @@ void Server::await_connections_closed(std::chrono::steady_clock::time_point dead
 }
 
 ServeSummary Server::run() {
-    accept();
-    schedule_tick();
-    wait_for_signal();
+    net::post(acceptor_.get_executor(), [this] { accept(); });
+    net::post(control_, [this] {
+        schedule_tick();
+        wait_for_signal();
+    });
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();

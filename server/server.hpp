@@ -60,6 +60,8 @@ private:
     std::unique_ptr<TaskService> tasks_;
 
     net::io_context ioc_;
+    // The signal set, the timers and the shutdown steps run on this strand, one at a time.
+    net::strand<net::io_context::executor_type> control_;
     net::thread_pool blocking_;
     tcp::acceptor acceptor_;
     net::signal_set signals_;

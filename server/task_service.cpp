@@ -61,14 +61,14 @@ UseOptions use_options(const Json& json) {
     return o;
 }
 
-Json execute_body(const Token& token, const PipelineSpec& spec) {
-    const ComponentSpec* source = spec.find(spec.source);
+// From the task itself: with useExisting the token may name a task started from another body.
+Json execute_body(const TaskStatus& task) {
     return Json(Json::Object{
-        {"token", token.str()},
-        {"id", fmt::format("{}.{}", token.str().substr(0, 8), spec.source)},
-        {"projectId", spec.project_id},
-        {"source", spec.source},
-        {"provider", source ? source->provider : std::string()},
+        {"token", task.token},
+        {"id", fmt::format("{}.{}", task.token.substr(0, 8), task.source)},
+        {"projectId", task.project_id},
+        {"source", task.source},
+        {"provider", task.nodes.empty() ? std::string() : task.nodes.front().provider},
     });
 }
 
@@ -100,7 +100,7 @@ Outcome TaskService::execute(const Json& arguments) {
         Token token = engine_.use(spec, options);
         started_.fetch_add(1, std::memory_order_relaxed);
         monitor_.track(token);
-        return Outcome::success(execute_body(token, spec));
+        return Outcome::success(execute_body(engine_.status(token)));
     });
 }
 

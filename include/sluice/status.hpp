@@ -42,6 +42,8 @@ struct TaskStatus {
     std::uint64_t in_flight = 0;  // live: objects inside the graph now (<= max_inflight)
     std::uint64_t bytes_in = 0;   // payload bytes sent into the task
     std::uint64_t bytes_out = 0;  // payload bytes collected into results
+    std::uint64_t completed_bytes = 0;  // bytes sent for the objects that completed
+    std::uint64_t failed_bytes = 0;     // bytes sent for the objects that failed
     std::uint64_t words_count = 0;  // words counted by nodes (ObjectRef::count_words)
     std::uint64_t words_size = 0;   // bytes of the text those words were counted in
     std::chrono::system_clock::time_point started;

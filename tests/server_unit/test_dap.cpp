@@ -54,7 +54,7 @@ TEST_CASE("a top-level token is used when arguments has none") {
 TEST_CASE("malformed frames are reported with what could still be read") {
     DapRequest syntax = parse_request(R"({"seq":4,"command":)", false);
     CHECK(syntax.error.starts_with("malformed message: "));
-    CHECK(syntax.seq == 0);
+    CHECK(syntax.seq == 4);  // salvaged from the text: the client still gets an answer
     DapRequest not_object = parse_request("[1,2]", false);
     CHECK(not_object.error == "malformed message: not a JSON object");
     DapRequest no_seq = parse_request(R"({"command":"x"})", false);
@@ -83,6 +83,18 @@ TEST_CASE("events carry the event name, the body and an optional id") {
           R"({"type":"event","seq":1,"event":"apaevt_task","body":{"action":"end"},"id":"abc.src"})");
     CHECK(event_text(2, "apaevt_status_update", Json(Json::Object{})) ==
           R"({"type":"event","seq":2,"event":"apaevt_status_update","body":{}})");
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("server") {
+
+TEST_CASE("a request whose JSON breaks after its seq is still answered on that seq") {
+    DapRequest r = parse_request(R"({"type":"request","seq":42,"command":"x","arguments":{"a":"\ud800"}})", false);
+    CHECK(r.error.starts_with("malformed message: "));
+    CHECK(r.seq == 42);
+    CHECK(parse_request(R"({"seq" : 7, "command": })", false).seq == 7);
+    CHECK(parse_request(R"({"command": "x", "seq": "7", })", false).seq == 0);
 }
 
 }  // TEST_SUITE
