@@ -13,7 +13,10 @@ const std::vector<Scenario>& all_scenarios() {
         {"5_terminate", "terminate with K objects in flight: drain time vs work time",
          run_terminate},
         {"6_memory", "peak RSS per idle task and per in-flight object", run_memory},
-        // 7_server: WebSocket loopback, once server/ exists (scenario_server.cpp).
+#ifdef SLUICE_BENCH_SERVER
+        {"7_server", "objects over the WebSocket protocol (open/write/close) vs in-process send",
+         run_server},
+#endif
     };
     return list;
 }

@@ -1,6 +1,5 @@
 // scenarios.hpp — the list of scenarios. Each is one file named after what it measures; a new
-// one (the server loopback, once server/ exists) is one more file and one more line in
-// scenario_list.cpp.
+// one is one more file and one more line in scenario_list.cpp.
 #pragma once
 
 #include <functional>
@@ -35,6 +34,7 @@ void run_cpu_scaling(Context& ctx);  // scenario_cpu_scaling.cpp
 void run_send(Context& ctx);         // scenario_send.cpp
 void run_terminate(Context& ctx);    // scenario_terminate.cpp
 void run_memory(Context& ctx);       // scenario_memory.cpp
+void run_server(Context& ctx);       // scenario_server.cpp (when the server is built)
 
 // The memory scenario's child processes: `sluice-bench --probe NAME COUNT` prints bytes.
 int run_memory_probe(const std::string& name, std::size_t count);
