@@ -13,8 +13,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly root=$PWD
-readonly packages=(build-essential cmake ninja-build libtbb-dev libsimdjson-dev libfmt-dev
-                   doctest-dev python3)
+readonly packages=(build-essential cmake ninja-build pkg-config libtbb-dev libsimdjson-dev libfmt-dev
+                   libssl-dev libre2-dev libxxhash-dev doctest-dev python3)
 jobs=$(nproc 2>/dev/null || echo 2)
 readonly jobs
 
