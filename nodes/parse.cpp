@@ -1,6 +1,6 @@
 // parse.cpp — `parse`: an object's raw data (tags, or text) becomes text by MIME type:
-// plain/markdown as is, CSV as is plus one `table` row per line, JSON pretty-printed plus one
-// `table` row [pointer, value] per scalar, HTML as its visible text. Invalid UTF-8 is repaired
+// plain/markdown as is, CSV as is plus its rows on `table` (one JSON array of rows), JSON
+// pretty-printed plus its values on `table` ([[pointer, value], ...]), HTML as visible text. Invalid UTF-8 is repaired
 // (U+FFFD) with a warning; a type it cannot read gives a warning and no text, not a failure.
 #include <algorithm>
 #include <cctype>
@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "builtin_nodes.hpp"
+#include "json_guard.hpp"
 #include "node_config.hpp"
 #include "parse_formats.hpp"
 #include "text_utf8.hpp"
@@ -80,27 +81,37 @@ private:
             item.object().warn("parse: text/csv ends inside a quoted field; the last field runs "
                                "to the end of the data");
         emit_text(item, std::move(text), out);
+        Json::Array rows;
+        rows.reserve(table.rows.size());
         for (auto& row : table.rows) {
             Json::Array cells;
             cells.reserve(row.size());
             for (std::string& cell : row) cells.emplace_back(std::move(cell));
-            out.emit(item.with(Lane::table, Json(std::move(cells)).dump()));
+            rows.emplace_back(std::move(cells));
         }
+        // One item for the whole table: separate items could reach the sink out of order.
+        if (!rows.empty()) out.emit(item.with(Lane::table, Json(std::move(rows)).dump()));
     }
 
     static void emit_json(const Item& item, const std::string& text, Emitter& out) {
+        if (!json_nesting_within(text))
+            throw std::runtime_error(fmt::format(
+                "application/json nests deeper than {} levels; flatten the data or send it "
+                "as text/plain", k_max_json_depth));
         Json value;
         try {
             value = Json::parse(text);
         } catch (const std::exception& e) {
             throw std::runtime_error(fmt::format(
-                "parse: application/json is not valid JSON ({}); fix the data or send it as "
+                "application/json is not valid JSON ({}); fix the data or send it as "
                 "text/plain", e.what()));
         }
         emit_text(item, pretty_json(value), out);
+        Json::Array rows;
         for_each_json_leaf(value, [&](const std::string& pointer, const Json& leaf) {
-            out.emit(item.with(Lane::table, Json(Json::Array{Json(pointer), leaf}).dump()));
+            rows.emplace_back(Json::Array{Json(pointer), leaf});
         });
+        if (!rows.empty()) out.emit(item.with(Lane::table, Json(std::move(rows)).dump()));
     }
 
     std::string forced_mime_;

@@ -72,14 +72,16 @@ private:
         windows(s, o_.chunk_size, atoms_);
     }
 
-    static bool is_sentence_end(std::string_view t, std::size_t i) {
+    // 1: '.', '!' or '?' (a sentence end when whitespace follows); 2: 。！？… (always one).
+    static int sentence_end(std::string_view t, std::size_t i) {
         const char c = t[i];
-        if (c == '.' || c == '!' || c == '?') return true;
-        // 。！？… as UTF-8 (U+3002, U+FF01, U+FF1F, U+2026), checked at their last byte.
-        if (i < 2) return false;
-        std::string_view tail = t.substr(i - 2, 3);
+        if (c == '.' || c == '!' || c == '?') return 1;
+        if (i < 2) return 0;
+        std::string_view tail = t.substr(i - 2, 3);  // the terminator's last UTF-8 byte is at i
         return tail == "\xE3\x80\x82" || tail == "\xEF\xBC\x81" || tail == "\xEF\xBC\x9F" ||
-               tail == "\xE2\x80\xA6";
+                       tail == "\xE2\x80\xA6"
+                   ? 2
+                   : 0;
     }
 
     // A sentence runs to a terminator and the whitespace after it, or to a blank line.
@@ -88,8 +90,9 @@ private:
         std::size_t start = 0;
         for (std::size_t i = 0; i < text_.size(); ++i) {
             const bool blank_line = text_[i] == '\n' && i + 1 < text_.size() && text_[i + 1] == '\n';
-            const bool end = is_sentence_end(text_, i) && i + 1 < text_.size() &&
-                             std::isspace(static_cast<unsigned char>(text_[i + 1]));
+            const int kind = sentence_end(text_, i);
+            const bool end = kind == 2 || (kind == 1 && i + 1 < text_.size() &&
+                                           std::isspace(static_cast<unsigned char>(text_[i + 1])));
             if (!end && !blank_line) continue;
             std::size_t next = i + 1;
             while (next < text_.size() && std::isspace(static_cast<unsigned char>(text_[next]))) ++next;
