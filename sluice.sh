@@ -79,6 +79,8 @@ demo() {
     banner "demo: examples/echo.pipe --lines < $in/lines.txt (first 3 results)"
     "$bin" run examples/echo.pipe --lines <"$in/lines.txt" >build/demo-lines.jsonl
     head -n 3 build/demo-lines.jsonl
+    banner "demo: examples/redact-and-chunk.pipe over $in/ticket.html (parse, anonymize, split)"
+    "$bin" run examples/redact-and-chunk.pipe "$in/ticket.html"
     banner "demo: done"
 }
 
