@@ -103,6 +103,13 @@ private:
         if (start < text_.size()) atoms_recursive({start, text_.size()}, words, 0);
     }
 
+    // ATX headings: 1 to 6 '#' then a space or the end of the line ("#tag" is not one).
+    static bool is_heading(std::string_view line) {
+        std::size_t n = 0;
+        while (n < line.size() && n < 7 && line[n] == '#') ++n;
+        return n >= 1 && n <= 6 && (n == line.size() || line[n] == ' ' || line[n] == '\t');
+    }
+
     // Each section (a heading line and what follows up to the next heading) is split on its own.
     std::vector<Chunk> markdown_sections() {
         std::vector<Chunk> all;
@@ -118,7 +125,8 @@ private:
         for (std::size_t line = 0; line < text_.size();) {
             std::size_t eol = text_.find('\n', line);
             if (eol == std::string_view::npos) eol = text_.size();
-            if (text_[line] == '#') flush(line, std::string(text_.substr(line, eol - line)));
+            if (is_heading(text_.substr(line, eol - line)))
+                flush(line, std::string(text_.substr(line, eol - line)));
             line = eol + 1;
         }
         flush(text_.size(), {});

@@ -69,11 +69,11 @@ TEST_CASE("the sentence splitter packs whole sentences up to the chunk size") {
 TEST_CASE("the markdown splitter keeps sections apart and records their heading") {
     Result r = run_node(node_pipeline("splitter", R"({"strategy": "markdown", "chunk_size": 100})",
                                       "text", {"documents"}),
-                        "intro\n# A\nalpha\n## B\nbeta beta\n");
+                        "intro\n# A\nalpha\n#tag is no heading\n## B\nbeta beta\n");
     const Json docs = Json::parse(values_of(r, "documents").at(0));
     REQUIRE(docs.as_array().size() == 3);
     CHECK(docs.as_array()[0].get_string("page_content") == "intro");
-    CHECK(docs.as_array()[1].get_string("page_content") == "# A\nalpha");
+    CHECK(docs.as_array()[1].get_string("page_content") == "# A\nalpha\n#tag is no heading");
     CHECK(docs.as_array()[1].find("metadata")->get_string("heading") == "# A");
     CHECK(docs.as_array()[2].find("metadata")->get_string("heading") == "## B");
     CHECK(docs.as_array()[2].find("metadata")->get_string("objectId") == r.object_id);
