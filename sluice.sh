@@ -14,8 +14,9 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly root=$PWD
-readonly packages=(build-essential cmake ninja-build libtbb-dev libsimdjson-dev libfmt-dev
-                   doctest-dev python3 libboost1.81-dev python3-websockets)
+readonly packages=(build-essential cmake ninja-build pkg-config libtbb-dev libsimdjson-dev
+                   libfmt-dev libssl-dev libre2-dev libxxhash-dev libboost1.81-dev doctest-dev
+                   python3 python3-websockets)
 jobs=$(nproc 2>/dev/null || echo 2)
 readonly jobs
 
@@ -80,6 +81,8 @@ demo() {
     banner "demo: examples/echo.pipe --lines < $in/lines.txt (first 3 results)"
     "$bin" run examples/echo.pipe --lines <"$in/lines.txt" >build/demo-lines.jsonl
     head -n 3 build/demo-lines.jsonl
+    banner "demo: examples/redact-and-chunk.pipe over $in/ticket.html (parse, anonymize, split)"
+    "$bin" run examples/redact-and-chunk.pipe "$in/ticket.html"
     banner "demo: done"
 }
 

@@ -24,6 +24,7 @@ constexpr const char* k_usage =
     "usage:\n"
     "  sluice run PIPELINE.pipe [INPUT ...] [options]   run a pipeline over files or stdin\n"
     "  sluice validate PIPELINE.pipe                    check a pipeline without running it\n"
+    "  sluice nodes [PROVIDER]                          list the providers (lanes, config)\n"
     "  sluice version                                   print the version\n"
     "  sluice help [run]                                this text (or the run options)\n"
     "  sluice serve [options]                           the network server (RocketRide\n"
@@ -47,6 +48,7 @@ int dispatch(int argc, char** argv) {
     const std::string_view command = argv[0];
     if (command == "run") return sluice::cli::run_command(argc, argv);
     if (command == "validate") return sluice::cli::validate_command(argc, argv);
+    if (command == "nodes") return sluice::cli::nodes_command(argc, argv);
     if (command == "help" || command == "--help" || command == "-h") return help(argc, argv);
     if (command == "version" || command == "--version") {
         fmt::print("sluice {}\n", sluice::k_version);

@@ -189,6 +189,33 @@ check "validate failing: exit 1" "$rc" 1
 check_grep "validate failing: names the component" "$work/invalid.err" \
     "^sluice: $work/unknown.pipe: .*\"mystery_1\""
 
+# ---- nodes and the node catalogue example -----------------------------------------------------
+sluice nodes nodes </dev/null
+check "nodes: exit 0" "$rc" 0
+check_grep "nodes: header" "$work/nodes.out" '^provider +lanes +config \(! = required\)$'
+check_grep "nodes: parse with its lanes and config" "$work/nodes.out" \
+    '^parse +tags->text,table text->text,table +mime:string$'
+check_grep "nodes: splitter alias" "$work/nodes.out" \
+    '^splitter +text->documents table->documents +strategy:string chunk_size:integer chunk_overlap:integer '
+check_grep "nodes: a required field is marked" "$work/nodes.out" '^text_transform +text->text +operations:array!$'
+check_grep "nodes: the count" "$work/nodes.out" '^[0-9]+ providers; '"'"'sluice nodes PROVIDER'"'"' describes one$'
+sluice nodes_one nodes anonymize </dev/null
+check "nodes PROVIDER: exit 0" "$rc" 0
+check_grep "nodes PROVIDER: each field described" "$work/nodes_one.out" \
+    '^  mask \(string\): label \(\[EMAIL\], default\) \| stars \(\*\*\*\) \| hash'
+sluice nodes_bad nodes anonymise </dev/null
+check "nodes unknown: exit 2" "$rc" 2
+check_grep "nodes unknown: lists the known ones" "$work/nodes_bad.err" \
+    '^sluice: nodes: unknown provider "anonymise"; known: anonymize, anonymize_text, '
+
+sluice redact run "$ex/redact-and-chunk.pipe" "$inputs/ticket.html" </dev/null
+check "redact-and-chunk: exit 0" "$rc" 0
+check "redact-and-chunk: no address, card, IBAN or IP is left" \
+    "$(py "$work/redact.out" "[any(x in d['page_content'] for d in rows[0]['documents'][0] for x in ('@', '4111', 'DE89', '203.0.113', '555-0147')) ]")" "[False]"
+check "redact-and-chunk: labels in place, chunks numbered, script and title gone" \
+    "$(py "$work/redact.out" "[(sum(d['page_content'].count('[EMAIL]') for d in rows[0]['documents'][0]), [d['metadata']['chunkId'] for d in rows[0]['documents'][0]], any('analytics' in d['page_content'] or 'Ticket #' in d['page_content'] for d in rows[0]['documents'][0]))]")" \
+    "[(2, [0, 1], False)]"
+
 # ---- graceful signals ----------------------------------------------------------------------
 # signal_run NAME SIGNAL EXPECTED_RC: streams lines through a fifo, signals once a result is
 # out, then checks that every accepted object was printed (summary count = result lines).

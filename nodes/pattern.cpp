@@ -1,0 +1,62 @@
+// pattern.cpp — RE2 behind the Pattern type (RE2 stays out of the node files' headers).
+#include "pattern.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "node_config.hpp"
+
+namespace sluice::nodes {
+namespace {
+
+re2::RE2::Options options() {
+    re2::RE2::Options o;
+    o.set_log_errors(false);  // errors go into the config message, not to stderr
+    o.set_encoding(re2::RE2::Options::EncodingUTF8);
+    return o;
+}
+
+}  // namespace
+
+Pattern::Pattern(std::string_view where, const std::string& pattern)
+    : re_(std::make_unique<re2::RE2>(pattern, options())) {
+    if (!re_->ok())
+        throw ConfigError(fmt::format("config \"{}\": bad regex \"{}\": {}", where, pattern,
+                                      re_->error()));
+}
+
+Pattern::~Pattern() = default;
+Pattern::Pattern(Pattern&&) noexcept = default;
+Pattern& Pattern::operator=(Pattern&&) noexcept = default;
+
+bool Pattern::search(std::string_view text) const {
+    return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_);
+}
+
+void Pattern::for_each_match(std::string_view text,
+                             const std::function<void(std::size_t, std::size_t)>& on_match) const {
+    const re2::StringPiece input(text.data(), text.size());
+    re2::StringPiece match;
+    std::size_t pos = 0;
+    while (pos <= text.size() &&
+           re_->Match(input, pos, text.size(), re2::RE2::UNANCHORED, &match, 1)) {
+        const auto start = static_cast<std::size_t>(match.data() - text.data());
+        const std::size_t end = start + match.size();
+        if (end > start) on_match(start, end);
+        // An empty match moves on by one byte; RE2 in UTF-8 mode never starts mid-character.
+        pos = end > start ? end : end + 1;
+    }
+}
+
+int Pattern::replace_all(std::string& text, const std::string& rewrite) const {
+    return re2::RE2::GlobalReplace(&text, *re_, rewrite);
+}
+
+void Pattern::check_rewrite(std::string_view where, const std::string& rewrite) const {
+    std::string error;
+    if (!re_->CheckRewriteString(rewrite, &error))
+        throw ConfigError(fmt::format("config \"{}\": bad replacement \"{}\": {}", where, rewrite,
+                                      error));
+}
+
+}  // namespace sluice::nodes

@@ -1,0 +1,41 @@
+// pattern.hpp — regular expressions for nodes that run them on untrusted text. RE2 matches in
+// linear time with no recursion, so a 10 MB object or a hostile pattern cannot blow the stack
+// or run for ever (std::regex can do both).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace re2 {
+class RE2;
+}
+
+namespace sluice::nodes {
+
+// A compiled RE2 pattern; thread-safe to match from several threads at once.
+class Pattern {
+public:
+    // Throws ConfigError `config "<where>": bad regex "<pattern>": <RE2's reason>`.
+    Pattern(std::string_view where, const std::string& pattern);
+    ~Pattern();
+    Pattern(Pattern&&) noexcept;
+    Pattern& operator=(Pattern&&) noexcept;
+
+    bool search(std::string_view text) const;
+    // Calls on_match(start, end) for each non-empty, non-overlapping match, left to right.
+    void for_each_match(std::string_view text,
+                        const std::function<void(std::size_t, std::size_t)>& on_match) const;
+    // Replaces every match; `rewrite` may use \0..\9. Returns the number of replacements.
+    int replace_all(std::string& text, const std::string& rewrite) const;
+    // Throws ConfigError when `rewrite` names a group the pattern does not have.
+    void check_rewrite(std::string_view where, const std::string& rewrite) const;
+    const re2::RE2& re() const noexcept { return *re_; }
+
+private:
+    std::unique_ptr<re2::RE2> re_;
+};
+
+}  // namespace sluice::nodes
