@@ -15,19 +15,6 @@
 namespace sluice::cli {
 namespace {
 
-std::string_view type_name(ConfigType type) {
-    switch (type) {
-        case ConfigType::any: return "any";
-        case ConfigType::string: return "string";
-        case ConfigType::integer: return "integer";
-        case ConfigType::number: return "number";
-        case ConfigType::boolean: return "boolean";
-        case ConfigType::array: return "array";
-        case ConfigType::object: return "object";
-    }
-    return "?";
-}
-
 std::string lane_list(const std::vector<Lane>& lanes) {
     if (lanes.size() == k_lane_count) return "any";
     std::vector<std::string_view> names;
@@ -53,7 +40,7 @@ std::string lanes_of(const NodeInfo& info) {
 std::string config_of(const NodeInfo& info) {
     std::vector<std::string> fields;
     for (const ConfigField& f : info.config)
-        fields.push_back(fmt::format("{}:{}{}", f.name, type_name(f.type), f.required ? "!" : ""));
+        fields.push_back(fmt::format("{}:{}{}", f.name, to_string(f.type), f.required ? "!" : ""));
     return fields.empty() ? "-" : fmt::format("{}", fmt::join(fields, " "));
 }
 
@@ -79,7 +66,7 @@ int describe(const Provider& p) {
                p.info.concurrency == Concurrency::serial ? "serial" : "unlimited");
     fmt::print("config:{}\n", p.info.config.empty() ? " none" : "");
     for (const ConfigField& f : p.info.config)
-        fmt::print("  {} ({}{}): {}\n", f.name, type_name(f.type), f.required ? ", required" : "",
+        fmt::print("  {} ({}{}): {}\n", f.name, to_string(f.type), f.required ? ", required" : "",
                    f.description);
     return 0;
 }

@@ -9,7 +9,7 @@
 #include <sluice/errors.hpp>
 #include <sluice/json.hpp>
 
-#include "utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice {
 namespace {
@@ -218,7 +218,7 @@ void append_json_string(std::string& out, std::string_view text) {
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             ++p;
         } else if (c >= 0x80) {
-            detail::Utf8Step step = detail::utf8_step(p, end);
+            Utf8Step step = utf8_step(p, end);
             if (!step.valid) {
                 flush(p);
                 out += k_replacement;

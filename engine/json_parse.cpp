@@ -10,7 +10,7 @@
 #include <sluice/errors.hpp>
 #include <sluice/json.hpp>
 
-#include "utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice {
 namespace {
@@ -180,7 +180,7 @@ Json parse_document(std::string_view text) {
     od::document doc;
     if (simdjson::error_code error = parser.iterate(padded).get(doc)) {
         std::size_t offset = text.size();
-        if (error == simdjson::UTF8_ERROR) offset = detail::first_invalid_utf8(text);
+        if (error == simdjson::UTF8_ERROR) offset = first_invalid_utf8(text);
         throw SyntaxFault{offset, error};
     }
     return DocumentReader(text, padded, doc).read_document();

@@ -9,19 +9,6 @@
 namespace sluice::detail {
 namespace {
 
-std::string_view type_name(ConfigType type) noexcept {
-    switch (type) {
-        case ConfigType::any: return "any";
-        case ConfigType::string: return "string";
-        case ConfigType::integer: return "integer";
-        case ConfigType::number: return "number";
-        case ConfigType::boolean: return "boolean";
-        case ConfigType::array: return "array";
-        case ConfigType::object: return "object";
-    }
-    return "unknown";
-}
-
 bool has_type(const Json& value, ConfigType type) noexcept {
     switch (type) {
         case ConfigType::any: return true;
@@ -159,7 +146,7 @@ void PipelineCheck::check_config_types(Entry& entry) {
             add(entry, fmt::format("config \"{}\" is required", field.name));
         else if (value && !has_type(*value, field.type))
             add(entry, fmt::format("config \"{}\" must be {}, got {}", field.name,
-                                   type_name(field.type), to_string(value->type())));
+                                   to_string(field.type), to_string(value->type())));
     }
 }
 

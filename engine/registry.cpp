@@ -10,6 +10,19 @@
 #include <sluice/node.hpp>
 
 namespace sluice {
+
+std::string_view to_string(ConfigType type) noexcept {
+    switch (type) {
+        case ConfigType::any: return "any";
+        case ConfigType::string: return "string";
+        case ConfigType::integer: return "integer";
+        case ConfigType::number: return "number";
+        case ConfigType::boolean: return "boolean";
+        case ConfigType::array: return "array";
+        case ConfigType::object: return "object";
+    }
+    return "unknown";
+}
 namespace detail {
 // Defined in nodes/builtin_nodes.cpp: the explicit list of built-in providers (explicit, not
 // self-registering statics, which a static library's linker would drop).

@@ -9,7 +9,7 @@
 #include "builtin_nodes.hpp"
 #include "node_config.hpp"
 #include "pii_detect.hpp"
-#include "text_utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {

@@ -8,7 +8,7 @@
 #include "item_metadata.hpp"
 #include "node_config.hpp"
 #include "pattern.hpp"
-#include "text_utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {

@@ -11,7 +11,7 @@
 #include "builtin_nodes.hpp"
 #include "node_config.hpp"
 #include "parse_formats.hpp"
-#include "text_utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {

@@ -8,7 +8,7 @@
 #include "builtin_nodes.hpp"
 #include "node_config.hpp"
 #include "text_split.hpp"
-#include "text_utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {

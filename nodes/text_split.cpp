@@ -6,7 +6,7 @@
 
 #include <cctype>
 
-#include "text_utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {

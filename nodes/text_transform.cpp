@@ -10,7 +10,7 @@
 #include "builtin_nodes.hpp"
 #include "node_config.hpp"
 #include "pattern.hpp"
-#include "text_utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {

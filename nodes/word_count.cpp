@@ -2,7 +2,7 @@
 // each text item into its metadata and the task's wordsCount / wordsSize; the text passes on.
 #include "builtin_nodes.hpp"
 #include "item_metadata.hpp"
-#include "text_utf8.hpp"
+#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {

@@ -47,6 +47,9 @@ struct LaneRule {
 
 enum class ConfigType { any, string, integer, number, boolean, array, object };
 
+// "string", "integer", ... as config errors and `sluice nodes` name them.
+std::string_view to_string(ConfigType type) noexcept;
+
 struct ConfigField {
     std::string name;
     ConfigType type = ConfigType::any;

@@ -10,4 +10,5 @@
 #include <sluice/pipeline.hpp>
 #include <sluice/result.hpp>
 #include <sluice/status.hpp>
+#include <sluice/utf8.hpp>
 #include <sluice/version.hpp>

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "nodes/node_harness.hpp"
-#include "utf8.hpp"
+#include <sluice/utf8.hpp>
 
 using namespace sluice;
 using namespace sluice::test;
@@ -46,7 +46,7 @@ void check_result(const Result& r, const Target& t, const std::string& input) {
         CHECK(r.error.starts_with(t.error_prefix));
     }
     for (const ResultField& f : r.fields)
-        for (const std::string& v : f.values) CHECK(detail::first_invalid_utf8(v) == v.size());
+        for (const std::string& v : f.values) CHECK(first_invalid_utf8(v) == v.size());
 }
 
 std::size_t fuzz(const Target& t, std::chrono::milliseconds budget, std::uint64_t seed) {

@@ -1,37 +1,42 @@
-// text_utf8.hpp — UTF-8 for the text nodes: repair invalid input, count and step over code
-// points, find the boundary at or before a byte offset so no split ever cuts a character.
-// The validity rules are engine/utf8.hpp's (Unicode table 3-7); nodes may include only
-// include/sluice, so they carry their own copy.
+// sluice/utf8.hpp — UTF-8 for code that handles text: well-formedness (Unicode 15, table 3-7),
+// repair, and stepping over code points so a split never cuts a character. Used by the engine's
+// JSON reader and writer and by the text nodes.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace sluice::nodes {
+namespace sluice {
 
 struct Utf8Step {
     std::size_t length;  // bytes consumed: the sequence, or its maximal invalid subpart (>= 1)
     bool valid;
 };
 
-// Classifies the sequence starting at the non-ASCII byte `p`.
+// Classifies the sequence starting at the non-ASCII byte `p` (Unicode 15, table 3-7): overlong
+// forms, surrogates and code points above U+10FFFF are invalid. An invalid sequence consumes
+// its maximal subpart, so each one becomes exactly one U+FFFD (the W3C/WHATWG practice).
 inline Utf8Step utf8_step(const unsigned char* p, const unsigned char* end) noexcept {
     const unsigned char lead = p[0];
     std::size_t need = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the next continuation byte
     if (lead >= 0xC2 && lead <= 0xDF) {
         need = 1;
     } else if (lead >= 0xE0 && lead <= 0xEF) {
         need = 2;
-        if (lead == 0xE0) lo = 0xA0;       // overlong
-        else if (lead == 0xED) hi = 0x9F;  // surrogates
+        if (lead == 0xE0)
+            lo = 0xA0;  // overlong
+        else if (lead == 0xED)
+            hi = 0x9F;  // surrogates
     } else if (lead >= 0xF0 && lead <= 0xF4) {
         need = 3;
-        if (lead == 0xF0) lo = 0x90;       // overlong
-        else if (lead == 0xF4) hi = 0x8F;  // above U+10FFFF
+        if (lead == 0xF0)
+            lo = 0x90;  // overlong
+        else if (lead == 0xF4)
+            hi = 0x8F;  // above U+10FFFF
     } else {
-        return {1, false};
+        return {1, false};  // continuation byte, C0/C1 overlong lead, or F5..FF
     }
     std::size_t n = 1;
     for (; n <= need; ++n) {
@@ -41,6 +46,23 @@ inline Utf8Step utf8_step(const unsigned char* p, const unsigned char* end) noex
     }
     return {n, true};
 }
+
+// Offset of the first byte that is not well-formed UTF-8; text.size() when there is none.
+inline std::size_t first_invalid_utf8(std::string_view text) noexcept {
+    const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = begin + text.size();
+    for (const auto* p = begin; p < end;) {
+        if (*p < 0x80) {
+            ++p;
+            continue;
+        }
+        Utf8Step step = utf8_step(p, end);
+        if (!step.valid) return static_cast<std::size_t>(p - begin);
+        p += step.length;
+    }
+    return text.size();
+}
+
 
 struct Utf8Repair {
     std::string text;           // well-formed UTF-8
@@ -101,4 +123,4 @@ inline std::size_t utf8_length(std::string_view text) noexcept {
     return n;
 }
 
-}  // namespace sluice::nodes
+}  // namespace sluice
