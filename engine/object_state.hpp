@@ -14,6 +14,7 @@
 #include <sluice/item.hpp>
 #include <sluice/result.hpp>
 
+#include "alloc.hpp"
 #include "uuid.hpp"
 
 namespace sluice::detail {
@@ -28,6 +29,10 @@ struct ObjectState final : ObjectCore {
           mime(mime_type),
           id(make_uuid()),
           size_in(bytes) {}
+
+    // From the engine's allocator: allocated by the sender, freed by a worker.
+    static void* operator new(std::size_t size) { return engine_allocate(size); }
+    static void operator delete(void* p) noexcept { engine_deallocate(p); }
 
     std::string_view id_view() const noexcept { return {id.data(), id.size()}; }
     std::string_view name_view() const noexcept {
@@ -51,7 +56,7 @@ struct ObjectState final : ObjectCore {
     std::uint64_t size_in;
     // How the result is delivered: to `callback` when set (before the object enters the
     // graph), else through `promise`.
-    std::promise<Result> promise;
+    std::promise<Result> promise{std::allocator_arg, EngineAllocator<Result>()};
     ResultCallback callback;
 
     std::mutex mutex;  // guards slots, error and warnings

@@ -131,9 +131,10 @@ void Task::acquire_capacity() {
     }
 }
 
-ObjectState* Task::admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info) {
+ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
+                         ObjectInfo&& info) {
     acquire_capacity();
-    auto* object = new ObjectState(shared_from_this(), std::move(info), mime, size);
+    auto* object = new ObjectState(std::move(self), std::move(info), mime, size);
     {
         std::lock_guard lock(objects_mutex_);
         // The deadline may have failed everything in the meantime: admitting now would create
@@ -154,19 +155,21 @@ ObjectState* Task::admit(std::uint64_t size, std::string_view mime, ObjectInfo&&
     return object;
 }
 
-std::future<Result> Task::send(Payload data, std::string_view mime, ObjectInfo info) {
+std::future<Result> Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
+                               ObjectInfo info) {
     if (!gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
-    ObjectState* object = admit(data ? data->size() : 0, mime, std::move(info));
+    ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
     std::future<Result> result = object->promise.get_future();
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
     return result;
 }
 
-void Task::send(Payload data, std::string_view mime, ObjectInfo info, ResultCallback on_result) {
+void Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
+                ResultCallback on_result) {
     if (!gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
-    ObjectState* object = admit(data ? data->size() : 0, mime, std::move(info));
+    ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
     object->callback = std::move(on_result);  // before the object is visible to any worker
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
 }

@@ -63,8 +63,12 @@ public:
     bool running() const noexcept { return state() == TaskState::Running; }
 
     // ---- sending (engine.cpp, pipe.cpp) ----
-    std::future<Result> send(Payload data, std::string_view mime, ObjectInfo info);
-    void send(Payload data, std::string_view mime, ObjectInfo info, ResultCallback on_result);
+    // `self` is the caller's reference to this task, handed to the object (saves a refcount
+    // round trip per send on a counter every worker also writes).
+    std::future<Result> send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
+                             ObjectInfo info);
+    void send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
+              ResultCallback on_result);
     std::shared_ptr<PipeState> open_pipe(ObjectInfo info, std::string_view mime);
     void write_pipe(PipeState& pipe, std::string_view bytes);
     std::future<Result> close_pipe(PipeState& pipe);
@@ -98,7 +102,8 @@ public:
     [[noreturn]] void throw_terminated() const;
 
 private:
-    ObjectState* admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info);
+    ObjectState* admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
+                       ObjectInfo&& info);
     std::shared_ptr<ResultChannel> hand_over(PipeState& pipe);
     void deliver(ObjectState* object, Result&& result) noexcept;
     void inject(Item item);
