@@ -119,9 +119,11 @@ void Task::cancel(const std::string& reason) noexcept {
         std::lock_guard lock(runtime_mutex_);
         if (runtime_) runtime_->context.cancel_group_execution();
     }
-    {
-        std::lock_guard lock(objects_mutex_);
-        for (ObjectState* o = objects_head_; o; o = o->next) resolve(o, reason.c_str());
+    // An admit holding a shard's lock either linked its object before this walk reaches that
+    // shard, or sees cancelled_ (set above) once it gets the lock, and refuses the object.
+    for (ObjectShard& shard : object_shards_) {
+        std::lock_guard lock(shard.mutex);
+        for (ObjectState* o = shard.head; o; o = o->next) resolve(o, reason.c_str());
     }
     seal_pipes();
     // Wake capacity waiters (they fail: nothing is admitted after this) and the drain thread.

@@ -67,7 +67,7 @@ struct ObjectState final : ObjectCore {
     // Set by whoever delivers the result first: normal completion, or the drain deadline.
     std::atomic<bool> resolved{false};
 
-    // The task's list of live objects (guarded by the task's object-list mutex).
+    // The task's list of live objects (guarded by the mutex of the task's shard for it).
     ObjectState* prev = nullptr;
     ObjectState* next = nullptr;
 };

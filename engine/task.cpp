@@ -136,7 +136,8 @@ ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::st
     acquire_capacity();
     auto* object = new ObjectState(std::move(self), std::move(info), mime, size);
     {
-        std::lock_guard lock(objects_mutex_);
+        ObjectShard& shard = shard_of(object);
+        std::lock_guard lock(shard.mutex);
         // The deadline may have failed everything in the meantime: admitting now would create
         // an object it never saw.
         if (cancelled_.load(std::memory_order_acquire)) {
@@ -145,9 +146,9 @@ ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::st
             live_.fetch_sub(1, std::memory_order_seq_cst);
             throw_terminated();
         }
-        object->next = objects_head_;
-        if (objects_head_) objects_head_->prev = object;
-        objects_head_ = object;
+        object->next = shard.head;
+        if (shard.head) shard.head->prev = object;
+        shard.head = object;
         accepted_.fetch_add(1, std::memory_order_relaxed);
     }
     bytes_in_.fetch_add(size, std::memory_order_relaxed);
@@ -249,9 +250,10 @@ void Task::deliver(ObjectState* object, Result&& result) noexcept {
 void Task::complete_object(ObjectState* object) noexcept {
     resolve(object, nullptr);
     {
-        std::lock_guard lock(objects_mutex_);
+        ObjectShard& shard = shard_of(object);
+        std::lock_guard lock(shard.mutex);
         if (object->prev) object->prev->next = object->next;
-        else objects_head_ = object->next;
+        else shard.head = object->next;
         if (object->next) object->next->prev = object->prev;
     }
     touch();

@@ -2,6 +2,7 @@
 // and the steps of its drain (the drain itself is in drain.cpp).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -142,10 +143,15 @@ private:
     std::atomic<bool> cancelled_{false};
     std::atomic<bool> finalized_{false};
 
-    std::atomic<std::uint64_t> accepted_{0}, completed_{0}, failed_{0};
-    std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
+    // Counters by writer, a cache line per group: senders (admit), workers (completion), and
+    // both (live_), so a completion does not take the line a sender is writing.
+    alignas(64) std::atomic<std::uint64_t> accepted_{0};
+    std::atomic<std::uint64_t> bytes_in_{0};
+    alignas(64) std::atomic<std::uint64_t> completed_{0};
+    std::atomic<std::uint64_t> failed_{0};
+    std::atomic<std::uint64_t> bytes_out_{0};
     std::atomic<std::uint64_t> words_count_{0}, words_size_{0};
-    std::atomic<std::uint64_t> live_{0};  // objects not yet released (bounded by max_inflight)
+    alignas(64) std::atomic<std::uint64_t> live_{0};  // objects not yet released (<= max_inflight)
     std::atomic<std::int64_t> last_activity_ns_{0};
 
     // Capacity and drain waiters sleep here; `waiters_` lets releasers skip the lock.
@@ -153,8 +159,19 @@ private:
     std::condition_variable wait_cv_;
     std::atomic<int> waiters_{0};
 
-    std::mutex objects_mutex_;  // the live object list, for the deadline to fail what is left
-    ObjectState* objects_head_ = nullptr;
+    // The live objects, for the deadline to fail what is left. Sharded by object address, so a
+    // sender admitting and a worker completing rarely contend for one lock.
+    struct alignas(64) ObjectShard {
+        std::mutex mutex;
+        ObjectState* head = nullptr;
+    };
+    static constexpr std::size_t k_object_shards = 16;
+    ObjectShard& shard_of(const ObjectState* object) noexcept {
+        // Fibonacci hashing: allocators hand out same-size blocks at a fixed stride.
+        const auto bits = reinterpret_cast<std::uintptr_t>(object) >> 4;
+        return object_shards_[(bits * 0x9e3779b97f4a7c15ull) >> 60];  // top 4 bits: 16 shards
+    }
+    std::array<ObjectShard, k_object_shards> object_shards_;
 
     std::mutex pipes_mutex_;  // lock order: pipes_mutex_, then a PipeState::mutex
     std::unordered_set<PipeState*> pipes_;
