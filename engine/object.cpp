@@ -31,10 +31,20 @@ std::string join_pieces(std::vector<std::pair<std::uint32_t, std::string>>& piec
 }
 }  // namespace
 
+const ObjectInfo& no_object_info() noexcept {
+    static const ObjectInfo k_none;
+    return k_none;
+}
+
+ObjectState::Problems& ObjectState::problems() {
+    if (!problems_) problems_ = std::make_unique<Problems>();
+    return *problems_;
+}
+
 Result ObjectState::take_result() {
     Result r;
     r.name = std::string(name_view());
-    r.path = info.path;
+    if (info_) r.path = info_->path;
     r.object_id = std::string(id_view());
     r.fields.reserve(slots.size());
     for (Slot& s : slots) {
@@ -42,8 +52,10 @@ Result ObjectState::take_result() {
         r.fields.push_back(std::move(s.field));
     }
     slots.clear();
-    r.error = std::move(error);
-    r.warnings = std::move(warnings);
+    if (problems_) {
+        r.error = std::move(problems_->error);
+        r.warnings = std::move(problems_->warnings);
+    }
     return r;
 }
 
@@ -70,8 +82,7 @@ std::string_view ObjectRef::mime() const noexcept {
 }
 
 const ObjectInfo& ObjectRef::info() const noexcept {
-    static const ObjectInfo k_none;
-    return core_ ? detail::object_state(core_)->info : k_none;
+    return core_ ? detail::object_state(core_)->info() : detail::no_object_info();
 }
 
 void ObjectRef::add_result(std::string_view key, Lane lane, std::string value) const {
@@ -99,7 +110,8 @@ void ObjectRef::fail(std::string_view reason) const {
     if (!core_) return;
     auto* o = detail::object_state(core_);
     std::lock_guard lock(o->mutex);
-    if (o->error.empty()) o->error = std::string(reason.empty() ? "failed" : reason);
+    std::string& error = o->problems().error;
+    if (error.empty()) error = std::string(reason.empty() ? "failed" : reason);
 }
 
 void ObjectRef::warn(std::string_view message) const {
@@ -107,7 +119,7 @@ void ObjectRef::warn(std::string_view message) const {
     auto* o = detail::object_state(core_);
     {
         std::lock_guard lock(o->mutex);
-        o->warnings.emplace_back(message);
+        o->problems().warnings.emplace_back(message);
     }
     o->task->add_warning(o->name_view(), message);
 }

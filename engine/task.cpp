@@ -134,7 +134,7 @@ void Task::acquire_capacity() {
 ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
                          ObjectInfo&& info) {
     acquire_capacity();
-    auto* object = new ObjectState(std::move(self), std::move(info), mime, size);
+    auto* object = new ObjectState(std::move(self), std::move(info), mime);
     {
         ObjectShard& shard = shard_of(object);
         std::lock_guard lock(shard.mutex);
@@ -210,7 +210,7 @@ bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
         Result result;
         {
             std::lock_guard lock(object->mutex);
-            if (forced_error) object->error = forced_error;
+            if (forced_error) object->problems().error = forced_error;
             result = object->take_result();
         }
         std::uint64_t bytes = 0;
