@@ -67,11 +67,15 @@ struct ObjectState final : ObjectCore {
     }
     const ObjectInfo& info() const noexcept { return info_ ? *info_ : no_object_info(); }
 
-    // A result key being collected; `pieces` are what append_result_text added, joined in
-    // their order into one entry of `field.values` when the object completes.
+    // A result key being collected. What append_result_text added is joined, in order, into
+    // one entry of `field.values` when the object completes: the first piece is `text` (most
+    // objects have one: no list to allocate), later ones with another order go to `more`.
     struct Slot {
         ResultField field;
-        std::vector<std::pair<std::uint32_t, std::string>> pieces;
+        bool has_text = false;
+        std::uint32_t text_order = 0;
+        std::string text;
+        std::vector<std::pair<std::uint32_t, std::string>> more;
     };
     Slot& slot(std::string_view key, Lane lane);  // caller holds `mutex`
     // What fail() and warn() recorded, allocated on the first of them (caller holds `mutex`).

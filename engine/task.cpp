@@ -149,9 +149,11 @@ ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::st
         object->next = shard.head;
         if (shard.head) shard.head->prev = object;
         shard.head = object;
-        accepted_.fetch_add(1, std::memory_order_relaxed);
+        // relaxed: status() orders its reads by completed_/failed_, which this object's
+        // completion increments after it was handed over (so after this increment).
+        shard.accepted.fetch_add(1, std::memory_order_relaxed);
+        shard.bytes_in.fetch_add(size, std::memory_order_relaxed);
     }
-    bytes_in_.fetch_add(size, std::memory_order_relaxed);
     touch();
     return object;
 }
@@ -314,7 +316,9 @@ TaskStatus Task::status() const {
     // Read the resolved counts before `accepted` so that accepted >= completed + failed.
     s.completed = completed_.load(std::memory_order_acquire);
     s.failed = failed_.load(std::memory_order_acquire);
-    s.accepted = accepted_.load(std::memory_order_acquire);
+    s.accepted = 0;
+    for (const ObjectShard& shard : object_shards_)
+        s.accepted += shard.accepted.load(std::memory_order_acquire);
     // Live: the objects inside the graph now, one atomic read (accepted - resolved from three
     // separate reads over-counts while objects complete and others are admitted in between).
     // Dead: what was never resolved, 0 by the accounting invariant (after a cancel, objects
@@ -322,6 +326,8 @@ TaskStatus Task::status() const {
     s.in_flight = !s.dead() ? live_.load(std::memory_order_acquire)
                             : s.accepted - std::min(s.accepted, s.completed + s.failed);
     s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
+    for (const ObjectShard& shard : object_shards_)
+        s.bytes_in += shard.bytes_in.load(std::memory_order_relaxed);
     s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
     s.words_count = words_count_.load(std::memory_order_relaxed);
     s.words_size = words_size_.load(std::memory_order_relaxed);

@@ -143,10 +143,10 @@ private:
     std::atomic<bool> cancelled_{false};
     std::atomic<bool> finalized_{false};
 
-    // Counters by writer, a cache line per group: senders (admit), workers (completion), and
-    // both (live_), so a completion does not take the line a sender is writing.
-    alignas(64) std::atomic<std::uint64_t> accepted_{0};
-    std::atomic<std::uint64_t> bytes_in_{0};
+    // Counters by writer, a cache line per group: senders (admit: counted in their object's
+    // shard, below), workers (completion), and both (live_), so a completion does not take the
+    // line a sender is writing, nor one sender the line another is writing.
+    alignas(64) std::atomic<std::uint64_t> bytes_in_{0};  // pipe writes
     alignas(64) std::atomic<std::uint64_t> completed_{0};
     std::atomic<std::uint64_t> failed_{0};
     std::atomic<std::uint64_t> bytes_out_{0};
@@ -164,6 +164,8 @@ private:
     struct alignas(64) ObjectShard {
         std::mutex mutex;
         ObjectState* head = nullptr;
+        std::atomic<std::uint64_t> accepted{0};  // the task's counts are the sums over shards
+        std::atomic<std::uint64_t> bytes_in{0};
     };
     static constexpr std::size_t k_object_shards = 16;
     ObjectShard& shard_of(const ObjectState* object) noexcept {
