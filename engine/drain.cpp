@@ -53,6 +53,7 @@ void Task::seal_pipes() noexcept {
 
 void Task::wait_for_graph() noexcept {
     if (cancelled_.load(std::memory_order_acquire)) return;
+    runtime_->inbox->kick();
     // graph::wait_for_all enters the graph's arena itself and takes part in the work.
     runtime_->graph->wait_for_all();
 }
@@ -142,6 +143,7 @@ void Task::bury() noexcept {
     }
     if (cancelled_.load(std::memory_order_acquire)) {
         runtime->context.cancel_group_execution();
+        runtime->inbox->kick();
         runtime->graph->wait_for_all();
     }
     source_ = nullptr;

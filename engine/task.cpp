@@ -68,6 +68,7 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
             if (auto from = by_id.find(in.from); from != by_id.end())
                 from->second->add_route(in.lane, by_id.at(c.id));
     source_ = by_id.at(spec.source);
+    runtime_->inbox = std::make_unique<Inbox>(runtime_->arena, *runtime_->graph, *source_);
     for (Lane lane : k_all_lanes)
         source_routes_[static_cast<std::size_t>(lane)] = source_->has_route(lane);
     touch();
@@ -181,30 +182,9 @@ void Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
 // try_put: from an outside thread that spawns with oneTBB's deliberately unfenced "work
 // spawned" advertisement, which assumes some thread waits inside the arena. Senders never do,
 // so a worker leaving the arena at that moment can strand the item (seen as a hang with 60
-// tasks on 2 workers). task_arena::enqueue advertises with a full fence and never misses a
-// wakeup; reserve_wait keeps the item counted by wait_for_all until it is in the graph.
-namespace {
-struct Entry {
-    tbb::flow::graph* graph;
-    GraphNode* source;
-    mutable Item item;  // task_arena::enqueue calls the functor as const
-    void operator()() const {
-        source->accept_in_arena(item);
-        graph->release_wait();
-    }
-};
-}  // namespace
-
-void Task::inject(Item item) {
-    tbb::flow::graph& graph = *runtime_->graph;
-    graph.reserve_wait();
-    try {
-        runtime_->arena.enqueue(Entry{&graph, source_, std::move(item)});
-    } catch (...) {
-        graph.release_wait();
-        throw;
-    }
-}
+// tasks on 2 workers). The inbox starts its drainers with task_arena::enqueue, which
+// advertises with a full fence and never misses a wakeup (see inbox.hpp).
+void Task::inject(Item item) { runtime_->inbox->push(std::move(item)); }
 
 bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
     if (object->resolved.exchange(true, std::memory_order_acq_rel)) return false;
