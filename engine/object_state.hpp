@@ -48,8 +48,10 @@ private:
 const ObjectInfo& no_object_info() noexcept;
 
 struct ObjectState final : ObjectCore {
-    ObjectState(std::shared_ptr<Task> owner, ObjectInfo&& object_info, std::string_view mime_type)
-        : task(std::move(owner)),
+    ObjectState(std::shared_ptr<Task> owner, ObjectInfo&& object_info, std::string_view mime_type,
+                std::uint64_t bytes)
+        : size_in(bytes),
+          task(std::move(owner)),
           info_(object_info.name.empty() && object_info.path.empty() &&
                         object_info.metadata.is_null()
                     ? nullptr
@@ -87,6 +89,9 @@ struct ObjectState final : ObjectCore {
     // Moves what was collected into a Result (caller holds `mutex`).
     Result take_result();
 
+    // First: it fills the 4 bytes after ObjectCore's count, so the state stays 224 bytes.
+    ObjectLock mutex;  // guards slots and problems_
+    std::uint64_t size_in;  // bytes sent for this object
     std::shared_ptr<Task> task;  // keeps the task alive while any of its objects is
     std::unique_ptr<ObjectInfo> info_;  // null when the sender gave none: see info()
     std::string mime;
@@ -96,7 +101,6 @@ struct ObjectState final : ObjectCore {
     std::promise<Result> promise{std::allocator_arg, EngineAllocator<Result>()};
     ResultCallback callback;
 
-    ObjectLock mutex;  // guards slots and problems_
     std::vector<Slot> slots;
     std::unique_ptr<Problems> problems_;  // null until something failed or warned
 

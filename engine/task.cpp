@@ -135,7 +135,7 @@ void Task::acquire_capacity() {
 ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
                          ObjectInfo&& info) {
     acquire_capacity();
-    auto* object = new ObjectState(std::move(self), std::move(info), mime);
+    auto* object = new ObjectState(std::move(self), std::move(info), mime, size);
     {
         ObjectShard& shard = shard_of(object);
         std::lock_guard lock(shard.mutex);
