@@ -53,6 +53,7 @@ void Task::seal_pipes() noexcept {
 
 void Task::wait_for_graph() noexcept {
     if (cancelled_.load(std::memory_order_acquire)) return;
+    runtime_->inbox->kick();
     // graph::wait_for_all enters the graph's arena itself and takes part in the work.
     runtime_->graph->wait_for_all();
 }
@@ -119,9 +120,11 @@ void Task::cancel(const std::string& reason) noexcept {
         std::lock_guard lock(runtime_mutex_);
         if (runtime_) runtime_->context.cancel_group_execution();
     }
-    {
-        std::lock_guard lock(objects_mutex_);
-        for (ObjectState* o = objects_head_; o; o = o->next) resolve(o, reason.c_str());
+    // An admit holding a shard's lock either linked its object before this walk reaches that
+    // shard, or sees cancelled_ (set above) once it gets the lock, and refuses the object.
+    for (ObjectShard& shard : object_shards_) {
+        std::lock_guard lock(shard.mutex);
+        for (ObjectState* o = shard.head; o; o = o->next) resolve(o, reason.c_str());
     }
     seal_pipes();
     // Wake capacity waiters (they fail: nothing is admitted after this) and the drain thread.
@@ -140,6 +143,7 @@ void Task::bury() noexcept {
     }
     if (cancelled_.load(std::memory_order_acquire)) {
         runtime->context.cancel_group_execution();
+        runtime->inbox->kick();
         runtime->graph->wait_for_all();
     }
     source_ = nullptr;

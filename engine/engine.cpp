@@ -217,12 +217,16 @@ std::future<Result> Engine::send_async(const Token& token, std::string_view data
 
 std::future<Result> Engine::send_async(const Token& token, Payload data, std::string_view mime,
                                        ObjectInfo info) {
-    return impl_->find(token)->send(std::move(data), mime, std::move(info));
+    std::shared_ptr<detail::Task> task = impl_->find(token);
+    detail::Task& t = *task;
+    return t.send(std::move(task), std::move(data), mime, std::move(info));
 }
 
 void Engine::send_async(const Token& token, Payload data, std::string_view mime,
                         ObjectInfo info, ResultCallback on_result) {
-    impl_->find(token)->send(std::move(data), mime, std::move(info), std::move(on_result));
+    std::shared_ptr<detail::Task> task = impl_->find(token);
+    detail::Task& t = *task;
+    t.send(std::move(task), std::move(data), mime, std::move(info), std::move(on_result));
 }
 
 Pipe Engine::open_pipe(const Token& token, ObjectInfo info, std::string_view mime) {

@@ -17,8 +17,9 @@ namespace sluice::detail {
 
 class Task;
 
-// Lives as long as the task (status reads it after the graph is gone).
-struct NodeCounters {
+// Lives as long as the task (status reads it after the graph is gone). One cache line each:
+// neighbouring nodes run on different workers and must not invalidate each other's counters.
+struct alignas(64) NodeCounters {
     std::string id;
     std::string provider;
     std::atomic<std::uint64_t> items_in{0};

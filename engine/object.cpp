@@ -18,8 +18,10 @@ ObjectState::Slot& ObjectState::slot(std::string_view key, Lane lane) {
 }
 
 namespace {
-std::string join_pieces(std::vector<std::pair<std::uint32_t, std::string>>& pieces) {
-    if (pieces.size() == 1) return std::move(pieces[0].second);
+std::string join_text(ObjectState::Slot& slot) {
+    if (slot.more.empty()) return std::move(slot.text);
+    auto& pieces = slot.more;
+    pieces.emplace(pieces.begin(), slot.text_order, std::move(slot.text));  // the first arrival
     std::stable_sort(pieces.begin(), pieces.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t size = 0;
@@ -31,19 +33,31 @@ std::string join_pieces(std::vector<std::pair<std::uint32_t, std::string>>& piec
 }
 }  // namespace
 
+const ObjectInfo& no_object_info() noexcept {
+    static const ObjectInfo k_none;
+    return k_none;
+}
+
+ObjectState::Problems& ObjectState::problems() {
+    if (!problems_) problems_ = std::make_unique<Problems>();
+    return *problems_;
+}
+
 Result ObjectState::take_result() {
     Result r;
     r.name = std::string(name_view());
-    r.path = info.path;
+    if (info_) r.path = info_->path;
     r.object_id = std::string(id_view());
     r.fields.reserve(slots.size());
     for (Slot& s : slots) {
-        if (!s.pieces.empty()) s.field.values.push_back(join_pieces(s.pieces));
+        if (s.has_text) s.field.values.push_back(join_text(s));
         r.fields.push_back(std::move(s.field));
     }
     slots.clear();
-    r.error = std::move(error);
-    r.warnings = std::move(warnings);
+    if (problems_) {
+        r.error = std::move(problems_->error);
+        r.warnings = std::move(problems_->warnings);
+    }
     return r;
 }
 
@@ -70,8 +84,7 @@ std::string_view ObjectRef::mime() const noexcept {
 }
 
 const ObjectInfo& ObjectRef::info() const noexcept {
-    static const ObjectInfo k_none;
-    return core_ ? detail::object_state(core_)->info : k_none;
+    return core_ ? detail::object_state(core_)->info() : detail::no_object_info();
 }
 
 void ObjectRef::add_result(std::string_view key, Lane lane, std::string value) const {
@@ -89,17 +102,27 @@ void ObjectRef::append_result_text(std::string_view key, Lane lane, std::string_
     piece.append(chunk).append(suffix);
     auto* o = detail::object_state(core_);
     std::lock_guard lock(o->mutex);
-    auto& pieces = o->slot(key, lane).pieces;
+    detail::ObjectState::Slot& s = o->slot(key, lane);
+    if (!s.has_text) {
+        s.has_text = true;
+        s.text_order = order;
+        s.text = std::move(piece);
+        return;
+    }
     // The common case, pieces arriving in order: extend the last one instead of adding another.
-    if (!pieces.empty() && pieces.back().first == order) pieces.back().second += piece;
-    else pieces.emplace_back(order, std::move(piece));
+    const bool first = s.more.empty();
+    if ((first ? s.text_order : s.more.back().first) == order)
+        (first ? s.text : s.more.back().second) += piece;
+    else
+        s.more.emplace_back(order, std::move(piece));
 }
 
 void ObjectRef::fail(std::string_view reason) const {
     if (!core_) return;
     auto* o = detail::object_state(core_);
     std::lock_guard lock(o->mutex);
-    if (o->error.empty()) o->error = std::string(reason.empty() ? "failed" : reason);
+    std::string& error = o->problems().error;
+    if (error.empty()) error = std::string(reason.empty() ? "failed" : reason);
 }
 
 void ObjectRef::warn(std::string_view message) const {
@@ -107,7 +130,7 @@ void ObjectRef::warn(std::string_view message) const {
     auto* o = detail::object_state(core_);
     {
         std::lock_guard lock(o->mutex);
-        o->warnings.emplace_back(message);
+        o->problems().warnings.emplace_back(message);
     }
     o->task->add_warning(o->name_view(), message);
 }

@@ -12,7 +12,7 @@ std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mim
     if (!gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
     auto pipe = std::make_shared<PipeState>();
-    ObjectState* object = admit(0, mime, std::move(info));
+    ObjectState* object = admit(shared_from_this(), 0, mime, std::move(info));
     pipe->task = shared_from_this();
     pipe->result = std::make_shared<ResultChannel>();
     // Set before the object is visible to any worker; close() decides how the result is taken.

@@ -10,6 +10,7 @@
 #include <oneapi/tbb/task_group.h>
 
 #include "graph_node.hpp"
+#include "inbox.hpp"
 
 namespace sluice::detail {
 
@@ -27,6 +28,7 @@ struct Runtime {
     // before its nodes deadlocks).
     std::unique_ptr<tbb::flow::graph> graph;
     std::vector<std::unique_ptr<GraphNode>> nodes;  // topological order, source first
+    std::unique_ptr<Inbox> inbox;  // senders' items on their way to the source; empty when idle
 };
 
 }  // namespace sluice::detail

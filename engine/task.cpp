@@ -68,6 +68,7 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
             if (auto from = by_id.find(in.from); from != by_id.end())
                 from->second->add_route(in.lane, by_id.at(c.id));
     source_ = by_id.at(spec.source);
+    runtime_->inbox = std::make_unique<Inbox>(runtime_->arena, *runtime_->graph, *source_);
     for (Lane lane : k_all_lanes)
         source_routes_[static_cast<std::size_t>(lane)] = source_->has_route(lane);
     touch();
@@ -131,11 +132,13 @@ void Task::acquire_capacity() {
     }
 }
 
-ObjectState* Task::admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info) {
+ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
+                         ObjectInfo&& info) {
     acquire_capacity();
-    auto* object = new ObjectState(shared_from_this(), std::move(info), mime, size);
+    auto* object = new ObjectState(std::move(self), std::move(info), mime, size);
     {
-        std::lock_guard lock(objects_mutex_);
+        ObjectShard& shard = shard_of(object);
+        std::lock_guard lock(shard.mutex);
         // The deadline may have failed everything in the meantime: admitting now would create
         // an object it never saw.
         if (cancelled_.load(std::memory_order_acquire)) {
@@ -144,29 +147,33 @@ ObjectState* Task::admit(std::uint64_t size, std::string_view mime, ObjectInfo&&
             live_.fetch_sub(1, std::memory_order_seq_cst);
             throw_terminated();
         }
-        object->next = objects_head_;
-        if (objects_head_) objects_head_->prev = object;
-        objects_head_ = object;
-        accepted_.fetch_add(1, std::memory_order_relaxed);
+        object->next = shard.head;
+        if (shard.head) shard.head->prev = object;
+        shard.head = object;
+        // relaxed: status() orders its reads by completed_/failed_, which this object's
+        // completion increments after it was handed over (so after this increment).
+        shard.accepted.fetch_add(1, std::memory_order_relaxed);
+        shard.bytes_in.fetch_add(size, std::memory_order_relaxed);
     }
-    bytes_in_.fetch_add(size, std::memory_order_relaxed);
     touch();
     return object;
 }
 
-std::future<Result> Task::send(Payload data, std::string_view mime, ObjectInfo info) {
+std::future<Result> Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
+                               ObjectInfo info) {
     if (!gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
-    ObjectState* object = admit(data ? data->size() : 0, mime, std::move(info));
+    ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
     std::future<Result> result = object->promise.get_future();
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
     return result;
 }
 
-void Task::send(Payload data, std::string_view mime, ObjectInfo info, ResultCallback on_result) {
+void Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
+                ResultCallback on_result) {
     if (!gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
-    ObjectState* object = admit(data ? data->size() : 0, mime, std::move(info));
+    ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
     object->callback = std::move(on_result);  // before the object is visible to any worker
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
 }
@@ -175,30 +182,9 @@ void Task::send(Payload data, std::string_view mime, ObjectInfo info, ResultCall
 // try_put: from an outside thread that spawns with oneTBB's deliberately unfenced "work
 // spawned" advertisement, which assumes some thread waits inside the arena. Senders never do,
 // so a worker leaving the arena at that moment can strand the item (seen as a hang with 60
-// tasks on 2 workers). task_arena::enqueue advertises with a full fence and never misses a
-// wakeup; reserve_wait keeps the item counted by wait_for_all until it is in the graph.
-namespace {
-struct Entry {
-    tbb::flow::graph* graph;
-    GraphNode* source;
-    mutable Item item;  // task_arena::enqueue calls the functor as const
-    void operator()() const {
-        source->accept_in_arena(item);
-        graph->release_wait();
-    }
-};
-}  // namespace
-
-void Task::inject(Item item) {
-    tbb::flow::graph& graph = *runtime_->graph;
-    graph.reserve_wait();
-    try {
-        runtime_->arena.enqueue(Entry{&graph, source_, std::move(item)});
-    } catch (...) {
-        graph.release_wait();
-        throw;
-    }
-}
+// tasks on 2 workers). The inbox starts its drainers with task_arena::enqueue, which
+// advertises with a full fence and never misses a wakeup (see inbox.hpp).
+void Task::inject(Item item) { runtime_->inbox->push(std::move(item)); }
 
 bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
     if (object->resolved.exchange(true, std::memory_order_acq_rel)) return false;
@@ -206,7 +192,7 @@ bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
         Result result;
         {
             std::lock_guard lock(object->mutex);
-            if (forced_error) object->error = forced_error;
+            if (forced_error) object->problems().error = forced_error;
             result = object->take_result();
         }
         std::uint64_t bytes = 0;
@@ -248,9 +234,10 @@ void Task::deliver(ObjectState* object, Result&& result) noexcept {
 void Task::complete_object(ObjectState* object) noexcept {
     resolve(object, nullptr);
     {
-        std::lock_guard lock(objects_mutex_);
+        ObjectShard& shard = shard_of(object);
+        std::lock_guard lock(shard.mutex);
         if (object->prev) object->prev->next = object->next;
-        else objects_head_ = object->next;
+        else shard.head = object->next;
         if (object->next) object->next->prev = object->prev;
     }
     touch();
@@ -311,7 +298,9 @@ TaskStatus Task::status() const {
     // Read the resolved counts before `accepted` so that accepted >= completed + failed.
     s.completed = completed_.load(std::memory_order_acquire);
     s.failed = failed_.load(std::memory_order_acquire);
-    s.accepted = accepted_.load(std::memory_order_acquire);
+    s.accepted = 0;
+    for (const ObjectShard& shard : object_shards_)
+        s.accepted += shard.accepted.load(std::memory_order_acquire);
     // Live: the objects inside the graph now, one atomic read (accepted - resolved from three
     // separate reads over-counts while objects complete and others are admitted in between).
     // Dead: what was never resolved, 0 by the accounting invariant (after a cancel, objects
@@ -319,6 +308,8 @@ TaskStatus Task::status() const {
     s.in_flight = !s.dead() ? live_.load(std::memory_order_acquire)
                             : s.accepted - std::min(s.accepted, s.completed + s.failed);
     s.bytes_in = bytes_in_.load(std::memory_order_relaxed);
+    for (const ObjectShard& shard : object_shards_)
+        s.bytes_in += shard.bytes_in.load(std::memory_order_relaxed);
     s.bytes_out = bytes_out_.load(std::memory_order_relaxed);
     s.completed_bytes = completed_bytes_.load(std::memory_order_relaxed);
     s.failed_bytes = failed_bytes_.load(std::memory_order_relaxed);

@@ -2,6 +2,7 @@
 // and the steps of its drain (the drain itself is in drain.cpp).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -63,8 +64,12 @@ public:
     bool running() const noexcept { return state() == TaskState::Running; }
 
     // ---- sending (engine.cpp, pipe.cpp) ----
-    std::future<Result> send(Payload data, std::string_view mime, ObjectInfo info);
-    void send(Payload data, std::string_view mime, ObjectInfo info, ResultCallback on_result);
+    // `self` is the caller's reference to this task, handed to the object (saves a refcount
+    // round trip per send on a counter every worker also writes).
+    std::future<Result> send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
+                             ObjectInfo info);
+    void send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
+              ResultCallback on_result);
     std::shared_ptr<PipeState> open_pipe(ObjectInfo info, std::string_view mime);
     void write_pipe(PipeState& pipe, std::string_view bytes);
     std::future<Result> close_pipe(PipeState& pipe);
@@ -98,7 +103,8 @@ public:
     [[noreturn]] void throw_terminated() const;
 
 private:
-    ObjectState* admit(std::uint64_t size, std::string_view mime, ObjectInfo&& info);
+    ObjectState* admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
+                       ObjectInfo&& info);
     std::shared_ptr<ResultChannel> hand_over(PipeState& pipe);
     void deliver(ObjectState* object, Result&& result) noexcept;
     void inject(Item item);
@@ -137,11 +143,16 @@ private:
     std::atomic<bool> cancelled_{false};
     std::atomic<bool> finalized_{false};
 
-    std::atomic<std::uint64_t> accepted_{0}, completed_{0}, failed_{0};
-    std::atomic<std::uint64_t> bytes_in_{0}, bytes_out_{0};
+    // Counters by writer, a cache line per group: senders (admit: counted in their object's
+    // shard, below), workers (completion), and both (live_), so a completion does not take the
+    // line a sender is writing, nor one sender the line another is writing.
+    alignas(64) std::atomic<std::uint64_t> bytes_in_{0};  // pipe writes
+    alignas(64) std::atomic<std::uint64_t> completed_{0};
+    std::atomic<std::uint64_t> failed_{0};
+    std::atomic<std::uint64_t> bytes_out_{0};
     std::atomic<std::uint64_t> words_count_{0}, words_size_{0};
     std::atomic<std::uint64_t> completed_bytes_{0}, failed_bytes_{0};
-    std::atomic<std::uint64_t> live_{0};  // objects not yet released (bounded by max_inflight)
+    alignas(64) std::atomic<std::uint64_t> live_{0};  // objects not yet released (<= max_inflight)
     std::atomic<std::int64_t> last_activity_ns_{0};
 
     // Capacity and drain waiters sleep here; `waiters_` lets releasers skip the lock.
@@ -149,8 +160,21 @@ private:
     std::condition_variable wait_cv_;
     std::atomic<int> waiters_{0};
 
-    std::mutex objects_mutex_;  // the live object list, for the deadline to fail what is left
-    ObjectState* objects_head_ = nullptr;
+    // The live objects, for the deadline to fail what is left. Sharded by object address, so a
+    // sender admitting and a worker completing rarely contend for one lock.
+    struct alignas(64) ObjectShard {
+        std::mutex mutex;
+        ObjectState* head = nullptr;
+        std::atomic<std::uint64_t> accepted{0};  // the task's counts are the sums over shards
+        std::atomic<std::uint64_t> bytes_in{0};
+    };
+    static constexpr std::size_t k_object_shards = 16;
+    ObjectShard& shard_of(const ObjectState* object) noexcept {
+        // Fibonacci hashing: allocators hand out same-size blocks at a fixed stride.
+        const auto bits = reinterpret_cast<std::uintptr_t>(object) >> 4;
+        return object_shards_[(bits * 0x9e3779b97f4a7c15ull) >> 60];  // top 4 bits: 16 shards
+    }
+    std::array<ObjectShard, k_object_shards> object_shards_;
 
     std::mutex pipes_mutex_;  // lock order: pipes_mutex_, then a PipeState::mutex
     std::unordered_set<PipeState*> pipes_;
