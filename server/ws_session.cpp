@@ -2,6 +2,7 @@
 #include "ws_session.hpp"
 
 #include <cstdio>
+#include <iterator>
 #include <optional>
 
 #include <fmt/format.h>
@@ -172,7 +173,22 @@ void WsSession::respond(const Asked& asked, Outcome outcome) {
 
 void WsSession::queue(std::string text) {
     if (finished_ || close_started_) return;  // nobody left to read it
+    queued_bytes_ += text.size();
     outbox_.push_back(std::move(text));
+    // A client that stops reading would otherwise grow this queue without bound. A close
+    // handshake would wait behind the stalled write, so the socket is closed outright.
+    const std::size_t cap = 4 * ctx_.options.max_message_bytes;
+    if (queued_bytes_ > cap) {
+        std::fprintf(stderr,
+                     "sluice serve: closed a connection that does not read its responses "
+                     "(over %zu bytes queued)\n", cap);
+        // The message being written stays: the pending write still reads its buffer.
+        outbox_.erase(writing_ ? std::next(outbox_.begin()) : outbox_.begin(), outbox_.end());
+        queued_bytes_ = 0;
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+        return finished(websocket::error::closed);
+    }
     if (!writing_) do_write();
 }
 
@@ -196,8 +212,10 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
     if (ec) {
         outbox_.clear();
+        queued_bytes_ = 0;
         return finished(ec);
     }
+    queued_bytes_ -= outbox_.front().size();
     outbox_.pop_front();
     do_write();
 }

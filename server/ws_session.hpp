@@ -61,6 +61,7 @@ private:
 
     // Strand state.
     std::deque<std::string> outbox_;
+    std::size_t queued_bytes_ = 0;  // in outbox_; over 4 x the message limit closes the socket
     bool writing_ = false;
     bool close_pending_ = false;
     bool close_started_ = false;
