@@ -42,7 +42,6 @@ Server::Server(ServeOptions options, ApiKeys keys)
       control_(net::make_strand(ioc_)),
       blocking_(blocking_threads(options_)),
       acceptor_(net::make_strand(ioc_)),  // its handlers and its close never run at once
-      signals_(control_, SIGINT, SIGTERM),
       ticker_(control_),
       closer_(control_) {
     monitor_ = std::make_unique<Monitor>(*engine_);
@@ -92,18 +91,6 @@ void Server::schedule_tick() {
     });
 }
 
-void Server::wait_for_signal() {
-    signals_.async_wait([this](beast::error_code ec, int) {
-        if (ec) return;
-        if (stopping_.load()) {
-            std::fputs("sluice serve: second signal: exiting without waiting\n", stderr);
-            std::_Exit(130);
-        }
-        begin_shutdown();
-        wait_for_signal();
-    });
-}
-
 void Server::stop() {
     net::post(control_, [this] {
         if (!stopping_.load()) begin_shutdown();
@@ -137,7 +124,6 @@ void Server::await_connections_closed(std::chrono::steady_clock::time_point dead
     const bool open = stats_.websocket_open.load() + stats_.http_open.load() > 0;
     const bool late = std::chrono::steady_clock::now() >= deadline;
     if (!open || (late && forced)) {
-        signals_.cancel();
         ioc_.stop();
         return;
     }
@@ -154,10 +140,7 @@ void Server::await_connections_closed(std::chrono::steady_clock::time_point dead
 
 ServeSummary Server::run() {
     net::post(acceptor_.get_executor(), [this] { accept(); });
-    net::post(control_, [this] {
-        schedule_tick();
-        wait_for_signal();
-    });
+    net::post(control_, [this] { schedule_tick(); });
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();

@@ -1,7 +1,8 @@
 // server.hpp — `sluice serve`: one port, WebSocket DAP at /task/service and HTTP beside it, over
 // one engine. Runs until SIGINT/SIGTERM (or stop()), then shuts down gracefully: no new
 // connections or tasks, every task terminated with the drain deadline, pending requests
-// answered, sockets closed with a reason.
+// answered, sockets closed with a reason. Signals are the caller's: serve_command turns
+// SIGINT/SIGTERM into stop().
 #pragma once
 
 #include <atomic>
@@ -36,14 +37,13 @@ public:
     // Binds and listens; throws std::system_error (e.g. address in use). Returns the endpoint
     // (with the real port when asked for port 0).
     tcp::endpoint listen();
-    // Serves until a signal or stop(), then shuts down; returns what was done.
+    // Serves until stop(), then shuts down; returns what was done.
     ServeSummary run();
-    void stop();  // thread-safe; what SIGTERM does
+    void stop();  // thread-safe; what SIGTERM does (once shutdown began, a no-op)
 
 private:
     void accept();
     void schedule_tick();
-    void wait_for_signal();
     void begin_shutdown();
     void finish_shutdown();
     void await_connections_closed(std::chrono::steady_clock::time_point deadline, bool forced);
@@ -64,7 +64,6 @@ private:
     net::strand<net::io_context::executor_type> control_;
     net::thread_pool blocking_;
     tcp::acceptor acceptor_;
-    net::signal_set signals_;
     net::steady_timer ticker_;
     net::steady_timer closer_;
     std::unique_ptr<ServerContext> ctx_;
