@@ -49,6 +49,8 @@ TaskConfig EngineImpl::make_config(const PipelineSpec& spec, const UseOptions& o
     config.ttl_seconds = options.ttl.value_or(options_.default_ttl);
     if (config.ttl_seconds < 0) throw UsageError("ttl must be >= 0 seconds (0 = never)");
     config.max_inflight = options.max_inflight ? options.max_inflight : options_.default_max_inflight;
+    config.max_task_bytes = options_.max_task_bytes;
+    config.node_limits = options_.node_limits;
     config.send_timeout = options_.send_timeout;
     return config;
 }
@@ -231,6 +233,21 @@ void Engine::send_async(const Token& token, Payload data, std::string_view mime,
 
 Pipe Engine::open_pipe(const Token& token, ObjectInfo info, std::string_view mime) {
     return impl_->make_pipe(impl_->find(token)->open_pipe(std::move(info), mime));
+}
+
+bool Engine::try_send_async(const Token& token, Payload data, std::string_view mime,
+                            ObjectInfo info, ResultCallback on_result) {
+    std::shared_ptr<detail::Task> task = impl_->find(token);
+    detail::Task& t = *task;
+    return t.send(std::move(task), std::move(data), mime, std::move(info), std::move(on_result),
+                  detail::Admission::no_wait);
+}
+
+std::optional<Pipe> Engine::try_open_pipe(const Token& token, ObjectInfo info,
+                                          std::string_view mime) {
+    auto state = impl_->find(token)->open_pipe(std::move(info), mime, detail::Admission::no_wait);
+    if (!state) return std::nullopt;
+    return impl_->make_pipe(std::move(state));
 }
 
 std::shared_future<TaskStatus> Engine::terminate(const Token& token) {

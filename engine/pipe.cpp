@@ -8,11 +8,13 @@
 namespace sluice {
 namespace detail {
 
-std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mime) {
+std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mime,
+                                           Admission admission) {
     if (!gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
     auto pipe = std::make_shared<PipeState>();
-    ObjectState* object = admit(shared_from_this(), 0, mime, std::move(info));
+    ObjectState* object = admit(shared_from_this(), 0, mime, std::move(info), admission);
+    if (!object) return nullptr;
     pipe->task = shared_from_this();
     pipe->result = std::make_shared<ResultChannel>();
     // Set before the object is visible to any worker; close() decides how the result is taken.
@@ -30,6 +32,19 @@ void Task::write_pipe(PipeState& pipe, std::string_view bytes) {
     if (pipe.closed) throw UsageError(fmt::format("pipe for object {} is closed", pipe.object_id));
     if (pipe.sealed || !gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
+    // A pipe's bytes count against max_task_bytes as they arrive; a write cannot wait (its
+    // object already holds capacity), so one that would pass the limit is refused.
+    if (config_.max_task_bytes != 0) {
+        std::uint64_t held = live_bytes_.load(std::memory_order_relaxed);
+        do {
+            if (held + bytes.size() > config_.max_task_bytes)
+                throw LimitExceeded(fmt::format(
+                    "task {} holds {} bytes in flight; a write of {} more would pass "
+                    "max_task_bytes={}; wait for results, or close the pipe",
+                    config_.token, held, bytes.size(), config_.max_task_bytes));
+        } while (!live_bytes_.compare_exchange_weak(held, held + bytes.size(),
+                                                    std::memory_order_seq_cst));
+    }
     bytes_in_.fetch_add(bytes.size(), std::memory_order_relaxed);
     object_state(pipe.object.core())->size_in += bytes.size();
     inject(Item(pipe.lane, pipe.object, std::make_shared<const std::string>(bytes), nullptr,

@@ -73,6 +73,8 @@ private:
     std::map<std::string, std::size_t, std::less<>> by_id_;  // id -> its first entry
     Graph graph_;
     const Entry* source_ = nullptr;
+    NodeLimits limits_;  // validation alone: the defaults (use() builds again under the engine's)
+    NodeBudget budget_{limits_};
     std::string project_id_, name_;
 };
 

@@ -154,7 +154,7 @@ void PipelineCheck::check_config_types(Entry& entry) {
 void PipelineCheck::try_factory(Entry& entry) {
     try {
         std::unique_ptr<Node> node = entry.provider->factory(
-            NodeContext{entry.spec.id, entry.spec.provider, entry.spec.config});
+            NodeContext{entry.spec.id, entry.spec.provider, entry.spec.config, budget_});
         if (!node)
             add(entry, fmt::format("provider \"{}\" built no node (its factory returned null)",
                                    entry.spec.provider));

@@ -37,6 +37,7 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
     runtime_ = std::make_unique<Runtime>(config_.threads);
     std::unordered_map<std::string_view, GraphNode*> by_id;
     std::vector<Problem> problems;
+    NodeBudget budget(config_.node_limits);
     // The graph attaches to the arena it is constructed in, so build it inside the task's.
     runtime_->arena.execute([&] {
         runtime_->graph = std::make_unique<tbb::flow::graph>(runtime_->context);
@@ -51,7 +52,7 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
             }
             std::unique_ptr<Node> node;
             try {
-                node = provider->factory(NodeContext{c.id, provider->name, c.config});
+                node = provider->factory(NodeContext{c.id, provider->name, c.config, budget});
             } catch (const std::exception& e) {
                 problems.push_back({c.id, e.what()});
                 continue;
@@ -101,13 +102,48 @@ void Task::touch() noexcept {
     if (config_.ttl_seconds > 0) last_activity_ns_.store(steady_ns(), std::memory_order_relaxed);
 }
 
-void Task::acquire_capacity() {
+// One slot of max_inflight and `size` bytes of max_task_bytes: both, or neither. seq_cst on
+// live_ (and live_bytes_) pairs with the waiters' ticket: either a releaser sees a waiter or
+// the waiter sees the freed capacity.
+// One slot of max_inflight and `size` bytes of max_task_bytes: both, or neither. seq_cst on
+// live_ and live_bytes_ pairs with the waiters' ticket: either a releaser sees a waiter or the
+// waiter sees the freed capacity. May run with wait_mutex_ held, so it never takes it.
+bool Task::try_take_capacity(std::uint64_t size) noexcept {
     std::uint64_t cur = live_.load(std::memory_order_relaxed);
-    while (cur < config_.max_inflight)
-        if (live_.compare_exchange_weak(cur, cur + 1, std::memory_order_acq_rel)) return;
+    do {
+        if (cur >= config_.max_inflight) return false;
+    } while (!live_.compare_exchange_weak(cur, cur + 1, std::memory_order_seq_cst));
+    if (config_.max_task_bytes == 0) return true;
+    std::uint64_t held = live_bytes_.load(std::memory_order_relaxed);
+    do {
+        if (held + size > config_.max_task_bytes) {
+            // Give the slot back. A waiter that saw it taken may sleep past this notify (it is
+            // not under the lock); it wakes at the next completion, and there is one: the
+            // bytes that refused this send belong to objects still in flight.
+            live_.fetch_sub(1, std::memory_order_seq_cst);
+            wait_cv_.notify_all();
+            return false;
+        }
+    } while (!live_bytes_.compare_exchange_weak(held, held + size, std::memory_order_seq_cst));
+    return true;
+}
 
-    // Full: sleep until a completion frees a slot. seq_cst on waiters_ and live_ so that either
-    // the releaser sees this waiter or this waiter sees the freed slot.
+void Task::release_capacity(std::uint64_t size) noexcept {
+    if (config_.max_task_bytes != 0) live_bytes_.fetch_sub(size, std::memory_order_seq_cst);
+    live_.fetch_sub(1, std::memory_order_seq_cst);
+    notify_waiters();
+}
+
+bool Task::acquire_capacity(std::uint64_t size, Admission admission) {
+    if (config_.max_task_bytes != 0 && size > config_.max_task_bytes)
+        throw LimitExceeded(fmt::format(
+            "task {}: an object of {} bytes is over max_task_bytes={}; send it in chunks "
+            "through a pipe, or raise the limit",
+            config_.token, size, config_.max_task_bytes));
+    if (try_take_capacity(size)) return true;
+    if (admission == Admission::no_wait) return false;
+
+    // Full: sleep until a completion frees capacity.
     WaiterTicket ticket(waiters_);
     const bool bounded = config_.send_timeout.count() > 0;
     const auto deadline = std::chrono::steady_clock::now() + config_.send_timeout;
@@ -116,25 +152,25 @@ void Task::acquire_capacity() {
         // Not admitted yet: once the gate closes this send is refused, not queued. (Waiting on
         // would deadlock a drain whose buffering nodes free capacity only in finish().)
         if (gate_.closed() || cancelled_.load(std::memory_order_acquire)) throw_terminated();
-        cur = live_.load(std::memory_order_seq_cst);
-        if (cur < config_.max_inflight) {
-            if (live_.compare_exchange_weak(cur, cur + 1, std::memory_order_seq_cst)) return;
-            continue;
-        }
+        if (try_take_capacity(size)) return true;
         if (!bounded) {
             wait_cv_.wait(lock);
-        } else if (wait_cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
-                   live_.load(std::memory_order_seq_cst) >= config_.max_inflight) {
-            throw Busy(fmt::format("task {} stayed at max_inflight={} for {} ms; retry later",
+        } else if (wait_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+            if (gate_.closed() || cancelled_.load(std::memory_order_acquire)) throw_terminated();
+            if (try_take_capacity(size)) return true;
+            throw Busy(fmt::format("task {} stayed at max_inflight={}{} for {} ms; retry later",
                                    config_.token, config_.max_inflight,
+                                   config_.max_task_bytes
+                                       ? fmt::format(" / max_task_bytes={}", config_.max_task_bytes)
+                                       : std::string(),
                                    config_.send_timeout.count()));
         }
     }
 }
 
 ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
-                         ObjectInfo&& info) {
-    acquire_capacity();
+                         ObjectInfo&& info, Admission admission) {
+    if (!acquire_capacity(size, admission)) return nullptr;
     auto* object = new ObjectState(std::move(self), std::move(info), mime, size);
     {
         ObjectShard& shard = shard_of(object);
@@ -144,7 +180,7 @@ ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::st
         if (cancelled_.load(std::memory_order_acquire)) {
             object->task.reset();
             delete object;
-            live_.fetch_sub(1, std::memory_order_seq_cst);
+            release_capacity(size);
             throw_terminated();
         }
         object->next = shard.head;
@@ -169,13 +205,16 @@ std::future<Result> Task::send(std::shared_ptr<Task> self, Payload data, std::st
     return result;
 }
 
-void Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
-                ResultCallback on_result) {
+bool Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
+                ResultCallback on_result, Admission admission) {
     if (!gate_.enter()) throw_terminated();
     GateTicket ticket(gate_);
-    ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
+    ObjectState* object =
+        admit(std::move(self), data ? data->size() : 0, mime, std::move(info), admission);
+    if (!object) return false;
     object->callback = std::move(on_result);  // before the object is visible to any worker
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
+    return true;
 }
 
 // Hands an item to the source from a thread outside the task's arena. Not function_node::
@@ -241,8 +280,7 @@ void Task::complete_object(ObjectState* object) noexcept {
         if (object->next) object->next->prev = object->prev;
     }
     touch();
-    live_.fetch_sub(1, std::memory_order_seq_cst);
-    notify_waiters();
+    release_capacity(object->size_in);
 }
 
 void Task::notify_waiters() noexcept {

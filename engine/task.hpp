@@ -31,10 +31,16 @@ struct TaskConfig {
     unsigned threads = 1;
     double ttl_seconds = 0;
     std::size_t max_inflight = 4096;
+    std::size_t max_task_bytes = 0;  // 0 = no limit
+    NodeLimits node_limits;
     std::chrono::milliseconds send_timeout{0};
 };
 
 struct Runtime;
+
+// What a send does when the task is full: wait for capacity (bounded by send_timeout), or
+// return at once having sent nothing.
+enum class Admission { wait, no_wait };
 
 struct PipeState {
     std::mutex mutex;
@@ -68,9 +74,12 @@ public:
     // round trip per send on a counter every worker also writes).
     std::future<Result> send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
                              ObjectInfo info);
-    void send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
-              ResultCallback on_result);
-    std::shared_ptr<PipeState> open_pipe(ObjectInfo info, std::string_view mime);
+    // false: Admission::no_wait found the task full; nothing was sent.
+    bool send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
+              ResultCallback on_result, Admission admission = Admission::wait);
+    // nullptr: Admission::no_wait found the task full.
+    std::shared_ptr<PipeState> open_pipe(ObjectInfo info, std::string_view mime,
+                                         Admission admission = Admission::wait);
     void write_pipe(PipeState& pipe, std::string_view bytes);
     std::future<Result> close_pipe(PipeState& pipe);
     void close_pipe(PipeState& pipe, ResultCallback on_result);
@@ -103,12 +112,15 @@ public:
     [[noreturn]] void throw_terminated() const;
 
 private:
+    // nullptr: Admission::no_wait found the task full.
     ObjectState* admit(std::shared_ptr<Task> self, std::uint64_t size, std::string_view mime,
-                       ObjectInfo&& info);
+                       ObjectInfo&& info, Admission admission = Admission::wait);
     std::shared_ptr<ResultChannel> hand_over(PipeState& pipe);
     void deliver(ObjectState* object, Result&& result) noexcept;
     void inject(Item item);
-    void acquire_capacity();
+    bool acquire_capacity(std::uint64_t size, Admission admission);
+    bool try_take_capacity(std::uint64_t size) noexcept;
+    void release_capacity(std::uint64_t size) noexcept;
     Lane entry_lane(std::string_view mime) const noexcept;
     bool resolve(ObjectState* object, const char* forced_error) noexcept;
     void notify_waiters() noexcept;  // from completions: skips the lock when nobody waits
@@ -153,6 +165,7 @@ private:
     std::atomic<std::uint64_t> words_count_{0}, words_size_{0};
     std::atomic<std::uint64_t> completed_bytes_{0}, failed_bytes_{0};
     alignas(64) std::atomic<std::uint64_t> live_{0};  // objects not yet released (<= max_inflight)
+    std::atomic<std::uint64_t> live_bytes_{0};  // their bytes, kept only under max_task_bytes
     std::atomic<std::int64_t> last_activity_ns_{0};
 
     // Capacity and drain waiters sleep here; `waiters_` lets releasers skip the lock.

@@ -9,14 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include <sluice/errors.hpp>
 #include <sluice/json.hpp>
 
 namespace sluice::nodes {
 
-// A config value a node cannot run with; use() reports it as an InvalidPipeline.
-struct ConfigError : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
-};
+using sluice::ConfigError;  // a config value a node cannot run with (sluice/errors.hpp)
 
 // An integer key in [min, max]; `fallback` when absent.
 std::int64_t config_int(const Json& config, std::string_view key, std::int64_t fallback,

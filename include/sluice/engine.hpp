@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <sluice/item.hpp>
+#include <sluice/node.hpp>
 #include <sluice/pipeline.hpp>
 #include <sluice/result.hpp>
 #include <sluice/status.hpp>
@@ -41,6 +42,13 @@ struct EngineOptions {
     std::chrono::milliseconds drain_deadline{30'000};  // for terminate() without a deadline
     std::chrono::milliseconds send_timeout{0};  // wait for capacity at most this; 0 = no limit
     std::size_t dead_task_retention = 10'000;   // dead tasks whose final status is kept
+    std::size_t max_tasks = 0;  // live (running or draining) tasks at once; 0 = no limit
+    // Bytes of the objects inside one task at once (whole sends, and pipe writes so far); a
+    // send that would pass it waits like one over max_inflight. 0 = no limit.
+    std::size_t max_task_bytes = 0;
+    // Threads that run the process() of nodes declaring NodeInfo::blocking; 0 = 4.
+    unsigned blocking_threads = 0;
+    NodeLimits node_limits;  // data root and regex memory for every pipeline's nodes
 };
 
 struct UseOptions {
@@ -134,6 +142,14 @@ public:
                     ResultCallback on_result);
 
     Pipe open_pipe(const Token& token, ObjectInfo info = {}, std::string_view mime = "text/plain");
+
+    // Never wait for capacity: when the task is at max_inflight (or max_task_bytes) these return
+    // false / nullopt at once and nothing was sent. For event loops, which retry on a timer
+    // rather than hold a thread. Throw as send_async / open_pipe do.
+    bool try_send_async(const Token& token, Payload data, std::string_view mime, ObjectInfo info,
+                        ResultCallback on_result);
+    std::optional<Pipe> try_open_pipe(const Token& token, ObjectInfo info = {},
+                                      std::string_view mime = "text/plain");
 
     // Closes the task's gate and returns at once; the future is ready when the drain is over
     // and holds the final status. Throws UnknownToken, or TaskTerminated when the gate was

@@ -66,6 +66,20 @@ public:
     using Error::Error;
 };
 
+// A node's config it cannot run with, thrown by its factory; use() reports it as an
+// InvalidPipeline naming the component.
+class ConfigError : public Error {
+public:
+    using Error::Error;
+};
+
+// A limit of the engine was reached (EngineOptions::max_tasks, ...): the message names the
+// limit and its value. Retrying later may succeed.
+class LimitExceeded : public Error {
+public:
+    using Error::Error;
+};
+
 // Bad arguments to an API call (e.g. an empty provider name, a pipe used after close).
 class UsageError : public Error {
 public:
