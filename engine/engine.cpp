@@ -194,7 +194,8 @@ Engine::Engine(EngineOptions options)
 Engine::~Engine() = default;
 
 Token Engine::use(std::string_view pipeline_json, UseOptions options) {
-    return impl_->use(parse_pipeline(pipeline_json, options.source), options);
+    return impl_->use(
+        parse_pipeline(pipeline_json, options.source, impl_->options().pipeline_limits), options);
 }
 
 Token Engine::use(const PipelineSpec& spec, UseOptions options) { return impl_->use(spec, options); }

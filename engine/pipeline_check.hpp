@@ -29,7 +29,7 @@ struct PipelineEntry {
 // Runs every check in order at construction; problems come out in document order.
 class PipelineCheck {
 public:
-    PipelineCheck(const Json& document, std::string_view source);
+    PipelineCheck(const Json& document, std::string_view source, const PipelineLimits& limits);
 
     std::vector<Problem> problems() const;
     PipelineSpec spec() const;  // only meaningful when problems() is empty
@@ -73,6 +73,7 @@ private:
     std::map<std::string, std::size_t, std::less<>> by_id_;  // id -> its first entry
     Graph graph_;
     const Entry* source_ = nullptr;
+    PipelineLimits pipeline_limits_;
     NodeLimits limits_;  // validation alone: the defaults (use() builds again under the engine's)
     NodeBudget budget_{limits_};
     std::string project_id_, name_;

@@ -40,7 +40,9 @@ std::string provider_names(bool sources_only) {
     return join_names(names, "none");
 }
 
-PipelineCheck::PipelineCheck(const Json& document, std::string_view source) {
+PipelineCheck::PipelineCheck(const Json& document, std::string_view source,
+                             const PipelineLimits& limits)
+    : pipeline_limits_(limits) {
     const Json* root = read_root(document);
     if (!root) return;
     read_header(*root);
@@ -245,29 +247,33 @@ PipelineSpec PipelineCheck::spec() const {
 
 }  // namespace detail
 
-PipelineSpec parse_pipeline(std::string_view json_text, std::string_view source) {
-    return parse_pipeline(Json::parse(json_text), source);
+PipelineSpec parse_pipeline(std::string_view json_text, std::string_view source,
+                            const PipelineLimits& limits) {
+    return parse_pipeline(Json::parse(json_text), source, limits);
 }
 
-PipelineSpec parse_pipeline(const Json& document, std::string_view source) {
-    detail::PipelineCheck check(document, source);
+PipelineSpec parse_pipeline(const Json& document, std::string_view source,
+                            const PipelineLimits& limits) {
+    detail::PipelineCheck check(document, source, limits);
     std::vector<Problem> problems = check.problems();
     if (!problems.empty()) throw InvalidPipeline(std::move(problems));
     return check.spec();
 }
 
-std::vector<Problem> validate_pipeline(const Json& document, std::string_view source) {
-    return detail::PipelineCheck(document, source).problems();
+std::vector<Problem> validate_pipeline(const Json& document, std::string_view source,
+                                       const PipelineLimits& limits) {
+    return detail::PipelineCheck(document, source, limits).problems();
 }
 
-std::vector<Problem> validate_pipeline_text(std::string_view json_text, std::string_view source) {
+std::vector<Problem> validate_pipeline_text(std::string_view json_text, std::string_view source,
+                                            const PipelineLimits& limits) {
     Json document;
     try {
         document = Json::parse(json_text);
     } catch (const JsonError& e) {
         return {Problem{"", e.what()}};
     }
-    return validate_pipeline(document, source);
+    return validate_pipeline(document, source, limits);
 }
 
 const ComponentSpec* PipelineSpec::find(std::string_view id) const noexcept {

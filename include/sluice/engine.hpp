@@ -49,6 +49,7 @@ struct EngineOptions {
     // Threads that run the process() of nodes declaring NodeInfo::blocking; 0 = 4.
     unsigned blocking_threads = 0;
     NodeLimits node_limits;  // data root and regex memory for every pipeline's nodes
+    PipelineLimits pipeline_limits;  // what use(json) accepts (components, ...)
 };
 
 struct UseOptions {

@@ -37,24 +37,36 @@ struct PipelineSpec {
     const ComponentSpec* find(std::string_view id) const noexcept;
 };
 
+// Bounds on what one pipeline document may ask for, checked while it is read, before any
+// graph work: over them is an InvalidPipeline naming the limit.
+struct PipelineLimits {
+    std::size_t max_components = 10'000;
+};
+
 // Accepts the flat config or the `{"pipeline": {...}}` wrapper; unknown keys are ignored.
 // `source` overrides the pipeline's own choice of source (RocketRide's `use(source=...)`).
 // Throws JsonError for malformed text and InvalidPipeline listing every problem found.
-PipelineSpec parse_pipeline(std::string_view json_text, std::string_view source = {});
-PipelineSpec parse_pipeline(const Json& document, std::string_view source = {});
+PipelineSpec parse_pipeline(std::string_view json_text, std::string_view source = {},
+                            const PipelineLimits& limits = {});
+PipelineSpec parse_pipeline(const Json& document, std::string_view source = {},
+                            const PipelineLimits& limits = {});
 
 // Text overloads: without them a std::string or a literal would be ambiguous between the
 // text and the Json forms (Json converts from strings), or silently become a Json string.
-inline PipelineSpec parse_pipeline(const std::string& json_text, std::string_view source = {}) {
-    return parse_pipeline(std::string_view(json_text), source);
+inline PipelineSpec parse_pipeline(const std::string& json_text, std::string_view source = {},
+                                   const PipelineLimits& limits = {}) {
+    return parse_pipeline(std::string_view(json_text), source, limits);
 }
-inline PipelineSpec parse_pipeline(const char* json_text, std::string_view source = {}) {
-    return parse_pipeline(std::string_view(json_text), source);
+inline PipelineSpec parse_pipeline(const char* json_text, std::string_view source = {},
+                                   const PipelineLimits& limits = {}) {
+    return parse_pipeline(std::string_view(json_text), source, limits);
 }
 
 // The same checks without throwing: every problem, in document order (empty = valid).
-std::vector<Problem> validate_pipeline(const Json& document, std::string_view source = {});
+std::vector<Problem> validate_pipeline(const Json& document, std::string_view source = {},
+                            const PipelineLimits& limits = {});
 // From text: a JSON syntax error becomes one pipeline-level problem with its position.
-std::vector<Problem> validate_pipeline_text(std::string_view json_text, std::string_view source = {});
+std::vector<Problem> validate_pipeline_text(std::string_view json_text, std::string_view source = {},
+                            const PipelineLimits& limits = {});
 
 }  // namespace sluice
