@@ -1,6 +1,8 @@
 // drain.cpp — terminate, in named steps: close the gate, wait for the senders inside, drain the
-// graph, flush buffering nodes, wait for every object, report, release the graph. And the
-// deadline path, which cancels what still runs and fails what is left.
+// graph, flush buffering nodes, wait for every object, end the task, release the graph. And the
+// two other ways a drain ends: Failed, when the engine cannot go on with the task, and the
+// deadline path (Cancelled), which stops what still runs and fails what is left. The states
+// themselves are lifecycle.hpp's.
 #include <fmt/format.h>
 
 #include "runtime.hpp"
@@ -9,12 +11,11 @@
 namespace sluice::detail {
 
 bool Task::close_gate() {
-    if (!gate_.close()) return false;
+    if (!life_.close()) return false;
     {
         std::lock_guard lock(report_mutex_);
         drain_started_ = std::chrono::steady_clock::now();
     }
-    state_.store(TaskState::Draining, std::memory_order_release);
     // Senders waiting for capacity were not admitted: wake them so they fail now.
     wake_waiters();
     return true;
@@ -24,12 +25,16 @@ bool Task::close_gate() {
 // the graph from inside it can deadlock (and a drain must not be awaited from inside the work
 // it waits for).
 void Task::drain() noexcept {
-    gate_.wait_for_senders();
+    life_.gate().wait_for_senders();
     seal_pipes();
-    wait_for_graph();
-    finish_nodes();
-    wait_for_objects();
-    finalize(TaskState::Terminated);
+    if (std::string failure = drain_graph(); !failure.empty()) {
+        fail_live_objects(failure);
+        end(TaskState::Failed);
+    } else {
+        wait_for_objects();
+        // Cancelled meanwhile: the canceller fails what is left and ends the task itself.
+        if (!life_.cancelled()) end(TaskState::Terminated);
+    }
     bury();
 }
 
@@ -51,20 +56,48 @@ void Task::seal_pipes() noexcept {
     }
 }
 
-void Task::wait_for_graph() noexcept {
-    if (cancelled_.load(std::memory_order_acquire)) return;
+// Everything in the graph runs to the end, then buffering nodes flush. Returns why the engine
+// cannot go on with the task ("" when it can): the graph itself threw outside any node body,
+// or a node's finish() threw (what it held is lost, so its objects cannot complete).
+std::string Task::drain_graph() noexcept {
+    std::string failure;
+    try {
+        wait_for_graph();
+        finish_nodes(failure);
+    } catch (const std::exception& e) {
+        failure = fmt::format("task {}: the graph failed outside a node: {}", config_.token, e.what());
+    } catch (...) {
+        failure = fmt::format("task {}: the graph failed outside a node", config_.token);
+    }
+    return failure;
+}
+
+void Task::wait_for_graph() {
+    if (life_.cancelled()) return;
     runtime_->inbox->kick();
     // graph::wait_for_all enters the graph's arena itself and takes part in the work.
     runtime_->graph->wait_for_all();
 }
 
 // Buffering nodes emit what they hold, upstream first, so what one flushes reaches the next
-// before that one is asked to flush.
-void Task::finish_nodes() noexcept {
+// before that one is asked to flush. Every node is finished even after one fails, so the others
+// still deliver what they hold.
+void Task::finish_nodes(std::string& failure) noexcept {
     for (auto& node : runtime_->nodes) {
-        if (cancelled_.load(std::memory_order_acquire)) return;
-        runtime_->arena.execute([&] { node->finish(); });
-        wait_for_graph();
+        if (life_.cancelled()) return;
+        std::string error;
+        runtime_->arena.execute([&] { error = node->finish(); });
+        if (!error.empty() && failure.empty())
+            failure = fmt::format("task {}: finish() failed: {}; the objects it held are failed",
+                                  config_.token, error);
+        try {
+            wait_for_graph();
+        } catch (const std::exception& e) {
+            if (failure.empty())
+                failure = fmt::format("task {}: the graph failed outside a node: {}",
+                                      config_.token, e.what());
+            return;
+        }
     }
 }
 
@@ -74,77 +107,68 @@ void Task::wait_for_objects() noexcept {
     if (live_.load(std::memory_order_seq_cst) == 0) return;
     WaiterTicket ticket(waiters_);
     std::unique_lock lock(wait_mutex_);
-    wait_cv_.wait(lock, [&] {
-        return live_.load(std::memory_order_seq_cst) == 0 ||
-               cancelled_.load(std::memory_order_acquire);
-    });
+    wait_cv_.wait(lock, [&] { return live_.load(std::memory_order_seq_cst) == 0 || life_.cancelled(); });
 }
 
-bool Task::finalize(TaskState final_state) noexcept {
-    if (finalized_.exchange(true, std::memory_order_acq_rel)) return false;
-    {
-        std::lock_guard lock(report_mutex_);
-        ended_ = std::chrono::system_clock::now();
-        drain_duration_ = std::chrono::steady_clock::now() - drain_started_;
-    }
-    state_.store(final_state, std::memory_order_release);
-    try {
-        done_promise_.set_value(status());
-    } catch (...) {
-        done_promise_.set_exception(std::current_exception());
-    }
-    std::vector<StatusCallback> callbacks;
-    {
-        std::lock_guard lock(report_mutex_);
-        callbacks.swap(done_callbacks_);
-        done_delivered_ = true;
-    }
-    for (StatusCallback& callback : callbacks) run_done_callback(callback);
-    return true;
-}
-
-void Task::run_done_callback(const StatusCallback& callback) noexcept {
-    try {
-        callback(done_future_.get());
-    } catch (const std::exception& e) {
-        record_error(fmt::format("a when_done callback threw: {}", e.what()));
-    } catch (...) {
-        record_error("a when_done callback threw a non-standard exception");
-    }
-}
-
-void Task::cancel(const std::string& reason) noexcept {
-    if (finalized_.load(std::memory_order_acquire)) return;
-    if (cancelled_.exchange(true, std::memory_order_acq_rel)) return;
-    {
-        std::lock_guard lock(runtime_mutex_);
-        if (runtime_) runtime_->context.cancel_group_execution();
-    }
+// Answers every object still in flight with `reason`; each is still counted, as failed, and
+// leaves the live list when its last reference goes.
+void Task::fail_live_objects(const std::string& reason) noexcept {
     // An admit holding a shard's lock either linked its object before this walk reaches that
-    // shard, or sees cancelled_ (set above) once it gets the lock, and refuses the object.
+    // shard, or sees the cancel (requested before this walk) once it gets the lock, and refuses
+    // the object. (A Failed drain runs after the gate's senders have all left: nothing admits.)
     for (ObjectShard& shard : object_shards_) {
         std::lock_guard lock(shard.mutex);
         for (ObjectState* o = shard.head; o; o = o->next) resolve(o, reason.c_str());
     }
+    record_error(reason);
+}
+
+// The one place a task's end is reported: the end time and drain length are taken by the
+// winner only, inside the snapshot, so a losing path never overwrites them.
+bool Task::end(TaskState final_state) noexcept {
+    return life_.end(final_state, [this] {
+        {
+            std::lock_guard lock(report_mutex_);
+            ended_ = std::chrono::system_clock::now();
+            drain_duration_ = std::chrono::steady_clock::now() - drain_started_;
+        }
+        TaskStatus final_status = status();
+        if (on_end_) on_end_();
+        return final_status;
+    });
+}
+
+void Task::cancel(const std::string& reason) noexcept {
+    if (!life_.cancel()) return;  // ended already, or another canceller is at work
+    {
+        std::lock_guard lock(runtime_mutex_);
+        if (runtime_) runtime_->context.cancel_group_execution();
+    }
+    fail_live_objects(reason);
+    life_.stop_nodes();  // after: a body woken by it finds its object answered already
     seal_pipes();
     // Wake capacity waiters (they fail: nothing is admitted after this) and the drain thread.
     wake_waiters();
-    record_error(reason);
-    finalize(TaskState::Cancelled);
+    end(TaskState::Cancelled);
 }
 
 // Releases the graph. After a cancel, bodies that were running at the deadline are waited for
-// here (TBB cannot interrupt them); their results were already reported failed.
+// here (TBB cannot interrupt them; they see the stop token); their results were already
+// reported failed.
 void Task::bury() noexcept {
     std::unique_ptr<Runtime> runtime;
     {
         std::lock_guard lock(runtime_mutex_);
         runtime = std::move(runtime_);
     }
-    if (cancelled_.load(std::memory_order_acquire)) {
+    if (life_.cancelled()) {
         runtime->context.cancel_group_execution();
         runtime->inbox->kick();
-        runtime->graph->wait_for_all();
+        try {
+            runtime->graph->wait_for_all();
+        } catch (...) {
+            // The task has ended already; what the graph threw while cancelled changes nothing.
+        }
     }
     source_ = nullptr;
     runtime.reset();  // nodes, then graph, then context and arena

@@ -24,7 +24,7 @@ EngineImpl::EngineImpl(EngineOptions options)
     : options_(std::move(options)),
       housekeeper_([this](std::shared_ptr<Task> task) {
           // Idle past its ttl: a graceful terminate, exactly as if a client had asked.
-          if (task->close_gate()) start_drain(std::move(task), options_.drain_deadline);
+          begin_terminate(task, options_.drain_deadline);
       }) {
     if (options_.worker_threads == 0) options_.worker_threads = hardware_threads();
     if (options_.default_threads == 0) options_.default_threads = options_.worker_threads;
@@ -79,12 +79,37 @@ Token EngineImpl::use(const PipelineSpec& spec, const UseOptions& options) {
                 config.token));
         }
     }
+    TaskSlot slot(*this);  // before the graph is built: a refused use() costs nothing
     config.id = next_id_.fetch_add(1, std::memory_order_relaxed);
-    return claim(Task::create(spec, std::move(config)), options);
+    return claim(Task::create(spec, std::move(config)), options, slot);
+}
+
+EngineImpl::TaskSlot::TaskSlot(EngineImpl& engine) : engine_(engine) {
+    const std::size_t limit = engine.options_.max_tasks;
+    // relaxed: the count is a budget, not a publication; the table's lock orders the rest.
+    const std::size_t live = engine.live_tasks_.fetch_add(1, std::memory_order_relaxed);
+    if (limit != 0 && live >= limit) {
+        engine.live_tasks_.fetch_sub(1, std::memory_order_relaxed);
+        throw LimitExceeded(fmt::format(
+            "{} tasks are live, the engine's limit (max_tasks={}); terminate one, or retry once "
+            "one has ended",
+            live, limit));
+    }
+}
+
+EngineImpl::TaskSlot::~TaskSlot() {
+    if (held_) engine_.live_tasks_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// The slot now belongs to `task`: given back as it ends, before its done() is ready (so a
+// caller that waited for the end can start another task at once).
+void EngineImpl::TaskSlot::hand_to(Task& task) {
+    held_ = false;
+    task.on_end([&engine = engine_] { engine.live_tasks_.fetch_sub(1, std::memory_order_relaxed); });
 }
 
 // Registers a built task under its token, unless a racing use() claimed the name first.
-Token EngineImpl::claim(std::shared_ptr<Task> task, const UseOptions& options) {
+Token EngineImpl::claim(std::shared_ptr<Task> task, const UseOptions& options, TaskSlot& slot) {
     std::unique_lock lock(table_mutex_);
     if (shut_down_) throw TaskTerminated("engine is shut down; no new tasks are started");
     auto [it, fresh] = by_name_.try_emplace(task->token(), task);
@@ -98,6 +123,7 @@ Token EngineImpl::claim(std::shared_ptr<Task> task, const UseOptions& options) {
         it->second = task;  // the old holder keeps draining under its own task id
     }
     by_id_.emplace(task->id(), task);
+    slot.hand_to(*task);
     if (task->ttl_seconds() > 0) housekeeper_.watch_ttl(task);
     return token_for(task);
 }
@@ -115,7 +141,13 @@ std::shared_ptr<Task> EngineImpl::find(const Token& token) const {
                                    token.str()));
 }
 
-void EngineImpl::start_drain(std::shared_ptr<Task> task, std::chrono::milliseconds deadline) {
+// The one way a task starts to end: terminate(), ttl expiry and shutdown all come here. Closes
+// the gate; registers `on_done` before the drain starts, so it cannot miss the end; arms the
+// deadline; starts the drain. False when the gate was already closed (nothing else is done).
+bool EngineImpl::begin_terminate(const std::shared_ptr<Task>& task,
+                                 std::chrono::milliseconds deadline, StatusCallback on_done) {
+    if (!task->close_gate()) return false;
+    if (on_done) task->when_done(std::move(on_done));
     housekeeper_.add_deadline(
         std::chrono::steady_clock::now() + deadline, task,
         fmt::format("task {}: drain deadline of {} ms passed; the object was cancelled",
@@ -124,6 +156,7 @@ void EngineImpl::start_drain(std::shared_ptr<Task> task, std::chrono::millisecon
         task->drain();
         retire(task);
     });
+    return true;
 }
 
 // Keeps the final status of at most dead_task_retention dead tasks.
@@ -144,18 +177,14 @@ void EngineImpl::retire(const std::shared_ptr<Task>& task) {
 std::shared_future<TaskStatus> EngineImpl::terminate(const Token& token,
                                                      std::chrono::milliseconds deadline) {
     std::shared_ptr<Task> task = find(token);
-    if (!task->close_gate()) task->throw_terminated();
-    start_drain(task, deadline);
+    if (!begin_terminate(task, deadline)) task->throw_terminated();
     return task->done();
 }
 
 void EngineImpl::terminate(const Token& token, std::chrono::milliseconds deadline,
                            StatusCallback on_done) {
     std::shared_ptr<Task> task = find(token);
-    if (!task->close_gate()) task->throw_terminated();
-    // Registered before the drain starts, so it cannot miss the end.
-    task->when_done(std::move(on_done));
-    start_drain(task, deadline);
+    if (!begin_terminate(task, deadline, std::move(on_done))) task->throw_terminated();
 }
 
 std::vector<TaskStatus> EngineImpl::tasks() const {
@@ -179,8 +208,7 @@ void EngineImpl::shutdown(std::chrono::milliseconds deadline) {
         shut_down_ = true;
         for (const auto& [id, task] : by_id_) all.push_back(task);
     }
-    for (auto& task : all)
-        if (task->close_gate()) start_drain(task, deadline);
+    for (auto& task : all) begin_terminate(task, deadline);
     for (auto& task : all) task->done().wait();
 }
 

@@ -41,9 +41,25 @@ public:
 
 private:
     TaskConfig make_config(const PipelineSpec& spec, const UseOptions& options);
-    Token claim(std::shared_ptr<Task> task, const UseOptions& options);
+    // A place among EngineOptions::max_tasks, from use() until the task ends (or until use()
+    // fails, when it was never handed to a task).
+    class TaskSlot {
+    public:
+        explicit TaskSlot(EngineImpl& engine);  // throws LimitExceeded at max_tasks
+        ~TaskSlot();
+        TaskSlot(const TaskSlot&) = delete;
+        TaskSlot& operator=(const TaskSlot&) = delete;
+        void hand_to(Task& task);
+
+    private:
+        EngineImpl& engine_;
+        bool held_ = true;
+    };
+
+    Token claim(std::shared_ptr<Task> task, const UseOptions& options, TaskSlot& slot);
     static Token token_for(const std::shared_ptr<Task>& task);
-    void start_drain(std::shared_ptr<Task> task, std::chrono::milliseconds deadline);
+    bool begin_terminate(const std::shared_ptr<Task>& task, std::chrono::milliseconds deadline,
+                         StatusCallback on_done = {});
     void retire(const std::shared_ptr<Task>& task);
 
     EngineOptions options_;
@@ -54,6 +70,7 @@ private:
     std::unordered_map<std::uint64_t, std::shared_ptr<Task>> by_id_;  // every retained task
     std::deque<std::uint64_t> dead_order_;                            // oldest dead first
     std::atomic<std::uint64_t> next_id_{1};  // task ids: unique, never reused
+    std::atomic<std::size_t> live_tasks_{0};  // running or draining, for max_tasks
     bool shut_down_ = false;
 
     DrainThreads drains_;

@@ -66,27 +66,33 @@ void GraphNode::run(const Item& in) noexcept {
     }
 }
 
-void GraphNode::finish() noexcept {
+std::string GraphNode::finish() noexcept {
     const std::uint64_t start = now_ns();
+    std::string error;
     try {
         node_->finish(*this);
     } catch (const std::exception& e) {
-        record_failure(ObjectRef(), e.what());
+        error = record_failure(ObjectRef(), e.what());
     } catch (...) {
-        record_failure(ObjectRef(), "unknown exception");
+        error = record_failure(ObjectRef(), "unknown exception");
     }
     counters_.busy_ns.fetch_add(now_ns() - start, std::memory_order_relaxed);
+    return error;
 }
 
-void GraphNode::record_failure(const ObjectRef& object, const char* what) noexcept {
+std::stop_token GraphNode::stop_token() const noexcept { return task_.stop_token(); }
+
+std::string GraphNode::record_failure(const ObjectRef& object, const char* what) noexcept {
     counters_.errors.fetch_add(1, std::memory_order_relaxed);
     try {
         std::string message =
             fmt::format("component \"{}\" ({}): {}", counters_.id, counters_.provider, what);
         object.fail(message);
-        task_.record_error(std::move(message));
+        task_.record_error(message);
+        return message;
     } catch (...) {
         // Out of memory while reporting: the error count above still records the failure.
+        return "a node failed (out of memory while reporting it)";
     }
 }
 

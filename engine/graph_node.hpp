@@ -43,14 +43,16 @@ public:
         else function_.try_put(item);
     }
     void emit(Item item) override;
+    std::stop_token stop_token() const noexcept override;
     void add_route(Lane lane, GraphNode* target) {
         routes_[static_cast<std::size_t>(lane)].push_back(target);
     }
     bool has_route(Lane lane) const noexcept {
         return !routes_[static_cast<std::size_t>(lane)].empty();
     }
-    // Calls Node::finish; an exception is counted against this node, never propagated.
-    void finish() noexcept;
+    // Calls Node::finish. An exception is counted against this node and returned as a message
+    // naming the node ("" when finish() returned normally), never propagated.
+    std::string finish() noexcept;
 
 private:
     struct Body {
@@ -61,7 +63,7 @@ private:
         }
     };
     void run(const Item& in) noexcept;
-    void record_failure(const ObjectRef& object, const char* what) noexcept;
+    std::string record_failure(const ObjectRef& object, const char* what) noexcept;
 
     std::unique_ptr<Node> node_;
     NodeCounters& counters_;

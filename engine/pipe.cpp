@@ -10,8 +10,8 @@ namespace detail {
 
 std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mime,
                                            Admission admission) {
-    if (!gate_.enter()) throw_terminated();
-    GateTicket ticket(gate_);
+    if (!life_.gate().enter()) throw_terminated();
+    GateTicket ticket(life_.gate());
     auto pipe = std::make_shared<PipeState>();
     ObjectState* object = admit(shared_from_this(), 0, mime, std::move(info), admission);
     if (!object) return nullptr;
@@ -30,8 +30,8 @@ std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mim
 void Task::write_pipe(PipeState& pipe, std::string_view bytes) {
     std::lock_guard lock(pipe.mutex);
     if (pipe.closed) throw UsageError(fmt::format("pipe for object {} is closed", pipe.object_id));
-    if (pipe.sealed || !gate_.enter()) throw_terminated();
-    GateTicket ticket(gate_);
+    if (pipe.sealed || !life_.gate().enter()) throw_terminated();
+    GateTicket ticket(life_.gate());
     // A pipe's bytes count against max_task_bytes as they arrive; a write cannot wait (its
     // object already holds capacity), so one that would pass the limit is refused.
     if (config_.max_task_bytes != 0) {

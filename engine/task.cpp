@@ -31,7 +31,7 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
       project_id_(spec.project_id),
       source_id_(spec.source),
       started_(std::chrono::system_clock::now()),
-      done_future_(done_promise_.get_future().share()) {
+      life_([this](std::string message) { record_error(std::move(message)); }) {
     node_count_ = spec.components.size();
     counters_ = std::make_unique<NodeCounters[]>(node_count_);
     runtime_ = std::make_unique<Runtime>(config_.threads);
@@ -151,12 +151,12 @@ bool Task::acquire_capacity(std::uint64_t size, Admission admission) {
     for (;;) {
         // Not admitted yet: once the gate closes this send is refused, not queued. (Waiting on
         // would deadlock a drain whose buffering nodes free capacity only in finish().)
-        if (gate_.closed() || cancelled_.load(std::memory_order_acquire)) throw_terminated();
+        if (life_.gate().closed() || life_.cancelled()) throw_terminated();
         if (try_take_capacity(size)) return true;
         if (!bounded) {
             wait_cv_.wait(lock);
         } else if (wait_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
-            if (gate_.closed() || cancelled_.load(std::memory_order_acquire)) throw_terminated();
+            if (life_.gate().closed() || life_.cancelled()) throw_terminated();
             if (try_take_capacity(size)) return true;
             throw Busy(fmt::format("task {} stayed at max_inflight={}{} for {} ms; retry later",
                                    config_.token, config_.max_inflight,
@@ -177,7 +177,7 @@ ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::st
         std::lock_guard lock(shard.mutex);
         // The deadline may have failed everything in the meantime: admitting now would create
         // an object it never saw.
-        if (cancelled_.load(std::memory_order_acquire)) {
+        if (life_.cancelled()) {
             object->task.reset();
             delete object;
             release_capacity(size);
@@ -197,8 +197,8 @@ ObjectState* Task::admit(std::shared_ptr<Task> self, std::uint64_t size, std::st
 
 std::future<Result> Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
                                ObjectInfo info) {
-    if (!gate_.enter()) throw_terminated();
-    GateTicket ticket(gate_);
+    if (!life_.gate().enter()) throw_terminated();
+    GateTicket ticket(life_.gate());
     ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
     std::future<Result> result = object->promise.get_future();
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
@@ -207,8 +207,8 @@ std::future<Result> Task::send(std::shared_ptr<Task> self, Payload data, std::st
 
 bool Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
                 ResultCallback on_result, Admission admission) {
-    if (!gate_.enter()) throw_terminated();
-    GateTicket ticket(gate_);
+    if (!life_.gate().enter()) throw_terminated();
+    GateTicket ticket(life_.gate());
     ObjectState* object =
         admit(std::move(self), data ? data->size() : 0, mime, std::move(info), admission);
     if (!object) return false;
@@ -307,19 +307,8 @@ void Task::add_warning(std::string_view object_name, std::string_view message) {
     warnings_.push_back(std::move(line));
 }
 
-void Task::when_done(StatusCallback on_done) {
-    {
-        std::lock_guard lock(report_mutex_);
-        if (!done_delivered_) {
-            done_callbacks_.push_back(std::move(on_done));
-            return;
-        }
-    }
-    run_done_callback(on_done);
-}
-
 std::optional<std::chrono::steady_clock::time_point> Task::idle_since() const noexcept {
-    if (!running() || live_.load(std::memory_order_acquire) != 0 || gate_.inside() != 0)
+    if (!running() || live_.load(std::memory_order_acquire) != 0 || life_.gate().inside() != 0)
         return std::nullopt;
     return std::chrono::steady_clock::time_point(
         std::chrono::steady_clock::duration(last_activity_ns_.load(std::memory_order_relaxed)));

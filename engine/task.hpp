@@ -19,6 +19,7 @@
 
 #include "gate.hpp"
 #include "graph_node.hpp"
+#include "lifecycle.hpp"
 #include "object_state.hpp"
 #include "result_channel.hpp"
 
@@ -66,8 +67,11 @@ public:
     const std::string& token() const noexcept { return config_.token; }
     std::uint64_t id() const noexcept { return config_.id; }
     double ttl_seconds() const noexcept { return config_.ttl_seconds; }
-    TaskState state() const noexcept { return state_.load(std::memory_order_acquire); }
-    bool running() const noexcept { return state() == TaskState::Running; }
+    TaskState state() const noexcept { return life_.state(); }
+    bool running() const noexcept { return life_.running(); }
+    // Requested when the task is cancelled: node bodies see it through Emitter::stop_token().
+    std::stop_token stop_token() const noexcept { return life_.stop_token(); }
+    bool cancelled() const noexcept { return life_.cancelled(); }
 
     // ---- sending (engine.cpp, pipe.cpp) ----
     // `self` is the caller's reference to this task, handed to the object (saves a refcount
@@ -97,13 +101,16 @@ public:
     // Closes the gate (Running -> Draining); false when it was already closed.
     bool close_gate();
     // The drain thread's whole job: wait for senders, drain the graph, flush buffering nodes,
-    // wait for every object, report, release the graph.
+    // wait for every object, end the task (Terminated, or Failed), release the graph.
     void drain() noexcept;
-    // The drain deadline (or shutdown) passed: cancel what still runs and fail what is left.
+    // The drain deadline (or shutdown) passed: stop what still runs, fail what is left, end the
+    // task Cancelled.
     void cancel(const std::string& reason) noexcept;
-    std::shared_future<TaskStatus> done() const { return done_future_; }
-    void when_done(StatusCallback on_done);
-    void run_done_callback(const StatusCallback& callback) noexcept;
+    std::shared_future<TaskStatus> done() const { return life_.done(); }
+    // The engine's own bookkeeping at the end (its place among max_tasks), run by whichever
+    // path ends the task, before done() is ready. Set once, before the task can end.
+    void on_end(std::function<void()> hook) { on_end_ = std::move(hook); }
+    void when_done(StatusCallback on_done) { life_.when_done(std::move(on_done)); }
 
     // ---- status ----
     TaskStatus status() const;
@@ -138,10 +145,12 @@ private:
     void touch() noexcept;
 
     void seal_pipes() noexcept;
-    void wait_for_graph() noexcept;
-    void finish_nodes() noexcept;
+    std::string drain_graph() noexcept;  // "" or why the engine cannot go on with the task
+    void wait_for_graph();
+    void finish_nodes(std::string& failure) noexcept;
     void wait_for_objects() noexcept;
-    bool finalize(TaskState final_state) noexcept;
+    void fail_live_objects(const std::string& reason) noexcept;
+    bool end(TaskState final_state) noexcept;
     void bury() noexcept;
 
     TaskConfig config_;
@@ -150,10 +159,8 @@ private:
     std::chrono::system_clock::time_point started_;
     std::chrono::steady_clock::time_point drain_started_;
 
-    Gate gate_;
-    std::atomic<TaskState> state_{TaskState::Running};
-    std::atomic<bool> cancelled_{false};
-    std::atomic<bool> finalized_{false};
+    Lifecycle life_;  // the gate, the state, cancellation, the done promise
+    std::function<void()> on_end_;
 
     // Counters by writer, a cache line per group: senders (admit: counted in their object's
     // shard, below), workers (completion), and both (live_), so a completion does not take the
@@ -195,8 +202,6 @@ private:
     mutable std::mutex report_mutex_;  // last error, drain duration, end time
     std::string last_error_;
     std::deque<std::string> warnings_;  // the most recent k_kept_warnings
-    std::vector<StatusCallback> done_callbacks_;  // run once by finalize()
-    bool done_delivered_ = false;                   // finalize() has taken done_callbacks_
     std::chrono::nanoseconds drain_duration_{0};
     std::chrono::system_clock::time_point ended_;
 
@@ -207,9 +212,6 @@ private:
     std::mutex runtime_mutex_;  // cancel() and bury() both touch the runtime
     std::unique_ptr<Runtime> runtime_;
     GraphNode* source_ = nullptr;
-
-    std::promise<TaskStatus> done_promise_;
-    std::shared_future<TaskStatus> done_future_;
 };
 
 }  // namespace sluice::detail

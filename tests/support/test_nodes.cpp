@@ -47,6 +47,32 @@ struct Buffer final : Node {
     }
 };
 
+// Holds every item, then throws in finish(): what it held is lost, so the engine cannot go on
+// with the task (it ends Failed).
+struct FinishThrower final : Node {
+    std::vector<Item> held;
+    void process(Item item, Emitter&) override { held.push_back(std::move(item)); }
+    void finish(Emitter&) override {
+        throw std::runtime_error(fmt::format("lost {} item(s)", held.size()));
+    }
+};
+
+// Waits (at most 60 s) until its task's stop token is requested, then reports that it saw it.
+struct StopWaiter final : Node {
+    std::shared_ptr<Valve> valve;  // counts arrivals; never opened
+    void process(Item item, Emitter& out) override {
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        valve->arrive();
+        std::stop_token stop = out.stop_token();
+        // Returns the predicate (always false); whether the stop came is the token's to say.
+        cv.wait_for(lock, stop, std::chrono::seconds(60), [] { return false; });
+        stop_seen().fetch_add(stop.stop_requested() ? 1 : 0);
+        out.emit(std::move(item));
+    }
+};
+
 struct Sleeper final : Node {
     std::chrono::milliseconds ms;
     explicit Sleeper(std::int64_t v) : ms(v) {}
@@ -118,6 +144,19 @@ void Valve::open() {
     cv_.notify_all();
 }
 
+void Valve::arrive() {
+    {
+        std::lock_guard lock(mutex_);
+        arrived_.fetch_add(1);
+    }
+    cv_.notify_all();
+}
+
+std::atomic<int>& stop_seen() {
+    static std::atomic<int> seen{0};
+    return seen;
+}
+
 void Valve::pass() {
     std::unique_lock lock(mutex_);
     arrived_.fetch_add(1);
@@ -152,6 +191,26 @@ void register_test_nodes() {
                           node->valve = Valve::get(ctx.config.get_string("valve", "default"));
                           return node;
                       });
+        register_node("test_finish_throw", text_to_text(Concurrency::serial),
+                      make<FinishThrower>());
+        register_node("test_stop_wait", text_to_text(Concurrency::unlimited),
+                      [](const NodeContext& ctx) {
+                          auto node = std::make_unique<StopWaiter>();
+                          node->valve = Valve::get(ctx.config.get_string("valve", "default"));
+                          return node;
+                      });
+        NodeInfo blocking = text_to_text(Concurrency::serial);
+        blocking.blocking = true;
+        register_node("test_blocking_sleep", blocking, [](const NodeContext& ctx) {
+            return std::make_unique<Sleeper>(ctx.config.get_int("ms", 10));
+        });
+        NodeInfo blocking_unlimited = text_to_text(Concurrency::unlimited);
+        blocking_unlimited.blocking = true;
+        register_node("test_blocking_valve", blocking_unlimited, [](const NodeContext& ctx) {
+            auto node = std::make_unique<Gated>();
+            node->valve = Valve::get(ctx.config.get_string("valve", "default"));
+            return node;
+        });
         register_node("test_probe", text_to_text(Concurrency::unlimited),
                       [](const NodeContext& ctx) {
                           auto node = std::make_unique<Probe>();

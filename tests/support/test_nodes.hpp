@@ -21,7 +21,8 @@ class Valve {
 public:
     static std::shared_ptr<Valve> get(const std::string& name);
     void open();
-    void pass();  // called by the node: counts an arrival, waits until open
+    void pass();    // called by the node: counts an arrival, waits until open
+    void arrive();  // counts an arrival without waiting
     // Blocks until `n` bodies have arrived (bounded: fails the test after 30 s).
     bool wait_arrivals(int n);
     int arrivals() const { return arrived_.load(); }
@@ -32,6 +33,9 @@ private:
     bool open_ = false;
     std::atomic<int> arrived_{0};
 };
+
+// How many test_stop_wait bodies saw their task's stop token requested (process-wide).
+std::atomic<int>& stop_seen();
 
 // test_probe calls the hook registered under its config "probe" name for every item.
 void set_probe(const std::string& name, std::function<void(const Item&)> hook);
