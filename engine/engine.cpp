@@ -22,6 +22,7 @@ unsigned hardware_threads() noexcept {
 
 EngineImpl::EngineImpl(EngineOptions options)
     : options_(std::move(options)),
+      blocking_pool_(options_.blocking_threads ? options_.blocking_threads : 4),
       housekeeper_([this](std::shared_ptr<Task> task) {
           // Idle past its ttl: a graceful terminate, exactly as if a client had asked.
           begin_terminate(task, options_.drain_deadline);
@@ -51,6 +52,7 @@ TaskConfig EngineImpl::make_config(const PipelineSpec& spec, const UseOptions& o
     config.max_inflight = options.max_inflight ? options.max_inflight : options_.default_max_inflight;
     config.max_task_bytes = options_.max_task_bytes;
     config.node_limits = options_.node_limits;
+    config.blocking_pool = &blocking_pool_;
     config.send_timeout = options_.send_timeout;
     return config;
 }

@@ -16,6 +16,7 @@
 
 #include <sluice/engine.hpp>
 
+#include "blocking_pool.hpp"
 #include "drain_threads.hpp"
 #include "housekeeper.hpp"
 #include "task.hpp"
@@ -73,6 +74,7 @@ private:
     std::atomic<std::size_t> live_tasks_{0};  // running or draining, for max_tasks
     bool shut_down_ = false;
 
+    BlockingPool blocking_pool_;  // before drains_: destroyed after every drain has buried
     DrainThreads drains_;
     Housekeeper housekeeper_;  // last: stopped first, before the tables it calls into
 };

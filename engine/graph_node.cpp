@@ -16,19 +16,38 @@ std::uint64_t now_ns() noexcept {
         std::chrono::steady_clock::now().time_since_epoch().count());
 }
 
-std::size_t to_tbb(Concurrency c) noexcept {
-    return c == Concurrency::serial ? tbb::flow::serial : tbb::flow::unlimited;
+// A blocking node's body only hands its item to the pool, whose queue keeps the node's
+// concurrency: in the graph it is unlimited.
+std::size_t to_tbb(Concurrency c, bool pooled) noexcept {
+    return c == Concurrency::serial && !pooled ? tbb::flow::serial : tbb::flow::unlimited;
 }
+
+// What a node running on the pool emits, kept until process() returns: items enter the graph
+// only from inside the task's arena (see Task::inject).
+class PoolEmitter final : public Emitter {
+public:
+    explicit PoolEmitter(const Emitter& node) noexcept : node_(node) {}
+    void emit(Item item) override { items.push_back(std::move(item)); }
+    std::stop_token stop_token() const noexcept override { return node_.stop_token(); }
+    std::vector<Item> items;
+
+private:
+    const Emitter& node_;
+};
 
 }  // namespace
 
-GraphNode::GraphNode(tbb::flow::graph& graph, std::unique_ptr<Node> node, Concurrency concurrency,
+GraphNode::GraphNode(tbb::flow::graph& graph, tbb::task_arena& arena, std::unique_ptr<Node> node,
+                     Concurrency concurrency, std::shared_ptr<JobQueue> pool,
                      NodeCounters& counters, Task& task)
     : node_(std::move(node)),
+      graph_(graph),
+      arena_(arena),
+      pool_(std::move(pool)),
       counters_(counters),
       task_(task),
       unlimited_(concurrency == Concurrency::unlimited),
-      function_(graph, to_tbb(concurrency), Body{this}) {}
+      function_(graph, to_tbb(concurrency, pool_ != nullptr), Body{this}) {}
 
 void GraphNode::emit(Item item) {
     counters_.items_out.fetch_add(1, std::memory_order_relaxed);
@@ -41,7 +60,7 @@ void GraphNode::emit(Item item) {
     targets.back()->put(item);
 }
 
-void GraphNode::run(const Item& in) noexcept {
+void GraphNode::process(Item& in, Emitter& out) noexcept {
     // Busy time is sampled: the first k_timed_exactly items are each timed, then one item in
     // k_sample_every, weighted by k_sample_every (two clock reads cost more than a trivial body).
     constexpr std::uint64_t k_timed_exactly = 64, k_sample_every = 16;
@@ -54,7 +73,7 @@ void GraphNode::run(const Item& in) noexcept {
     try {
         // The Item is the task's own copy (TBB hands the body a const reference to it and
         // destroys it afterwards), so moving out of it saves the payload's refcount traffic.
-        node_->process(std::move(const_cast<Item&>(in)), *this);
+        node_->process(std::move(in), out);
     } catch (const std::exception& e) {
         record_failure(object, e.what());
     } catch (...) {
@@ -63,6 +82,37 @@ void GraphNode::run(const Item& in) noexcept {
     if (timed) {
         const std::uint64_t weight = seen < k_timed_exactly ? 1 : k_sample_every;
         counters_.busy_ns.fetch_add((now_ns() - start) * weight, std::memory_order_relaxed);
+    }
+}
+
+// On a worker inside the arena. reserve_wait: the graph is not idle (a drain does not go on)
+// until the pool has run this item and what it emitted is in the graph.
+void GraphNode::to_pool(const Item& in) noexcept {
+    graph_.reserve_wait();
+    try {
+        pool_->post([this, item = in]() mutable { run_in_pool(item); });
+    } catch (...) {
+        graph_.release_wait();
+        record_failure(in.object(), "out of memory handing the item to the blocking pool");
+    }
+}
+
+// On a pool thread, outside the arena. A cancelled task's items are dropped unprocessed: their
+// objects were answered when it was cancelled.
+void GraphNode::run_in_pool(Item& in) noexcept {
+    PoolEmitter out(*this);
+    if (!task_.cancelled()) process(in, out);
+    in = Item();  // the object's reference goes now, not with the arena task
+    try {
+        // enqueue calls its functor as const: the items go on as copies (a reference each).
+        arena_.enqueue([this, items = std::move(out.items)] {
+            for (const Item& item : items) emit(item);
+            graph_.release_wait();
+        });
+    } catch (...) {
+        // No memory for the hand-back: what it emitted is lost, and counted against the node.
+        counters_.errors.fetch_add(1, std::memory_order_relaxed);
+        graph_.release_wait();
     }
 }
 

@@ -10,8 +10,11 @@
 #include <vector>
 
 #include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <sluice/node.hpp>
+
+#include "blocking_pool.hpp"
 
 namespace sluice::detail {
 
@@ -30,16 +33,20 @@ struct alignas(64) NodeCounters {
 
 class GraphNode final : public Emitter {
 public:
-    GraphNode(tbb::flow::graph& graph, std::unique_ptr<Node> node, Concurrency concurrency,
-              NodeCounters& counters, Task& task);
+    // `pool` is where a blocking node's bodies run (nullptr for a node that does not block).
+    GraphNode(tbb::flow::graph& graph, tbb::task_arena& arena, std::unique_ptr<Node> node,
+              Concurrency concurrency, std::shared_ptr<JobQueue> pool, NodeCounters& counters,
+              Task& task);
     GraphNode(const GraphNode&) = delete;
     GraphNode& operator=(const GraphNode&) = delete;
 
     void put(const Item& item) { function_.try_put(item); }
     // Takes an item on a thread inside the task's arena: an unlimited node runs its body right
-    // here (saving a task), a serial one queues it so its concurrency still holds.
+    // here (saving a task), a serial one queues it so its concurrency still holds, a blocking
+    // one hands it to the pool.
     void accept_in_arena(Item& item) noexcept {
-        if (unlimited_) run(item);
+        if (pool_) to_pool(item);
+        else if (unlimited_) run(item);
         else function_.try_put(item);
     }
     void emit(Item item) override;
@@ -58,14 +65,22 @@ private:
     struct Body {
         GraphNode* self;
         tbb::flow::continue_msg operator()(const Item& in) const {
-            self->run(in);
+            if (self->pool_) self->to_pool(in);
+            else self->run(in);
             return {};
         }
     };
-    void run(const Item& in) noexcept;
+    void run(const Item& in) noexcept { process(const_cast<Item&>(in), *this); }
+    // Counts, times and calls Node::process, keeping every exception inside.
+    void process(Item& in, Emitter& out) noexcept;
+    void to_pool(const Item& in) noexcept;
+    void run_in_pool(Item& in) noexcept;
     std::string record_failure(const ObjectRef& object, const char* what) noexcept;
 
     std::unique_ptr<Node> node_;
+    tbb::flow::graph& graph_;
+    tbb::task_arena& arena_;
+    std::shared_ptr<JobQueue> pool_;
     NodeCounters& counters_;
     Task& task_;
     std::array<std::vector<GraphNode*>, k_lane_count> routes_;

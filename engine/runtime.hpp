@@ -9,6 +9,7 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
+#include "blocking_pool.hpp"
 #include "graph_node.hpp"
 #include "inbox.hpp"
 
@@ -29,6 +30,7 @@ struct Runtime {
     std::unique_ptr<tbb::flow::graph> graph;
     std::vector<std::unique_ptr<GraphNode>> nodes;  // topological order, source first
     std::unique_ptr<Inbox> inbox;  // senders' items on their way to the source; empty when idle
+    std::shared_ptr<JobQueue> pool;  // this task's share of the blocking pool (if it needs one)
 };
 
 }  // namespace sluice::detail

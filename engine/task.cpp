@@ -3,6 +3,7 @@
 #include "task.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -58,8 +59,8 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
                 continue;
             }
             auto& g = runtime_->nodes.emplace_back(std::make_unique<GraphNode>(
-                *runtime_->graph, std::move(node), provider->info.concurrency, counters_[i],
-                *this));
+                *runtime_->graph, runtime_->arena, std::move(node), provider->info.concurrency,
+                pool_queue_for(provider->info), counters_[i], *this));
             by_id.emplace(c.id, g.get());
         }
     });
@@ -76,6 +77,18 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
 }
 
 Task::~Task() = default;
+
+// A blocking node's queue into the pool: serial nodes one body at a time; the task as a whole
+// at most all but one of the pool's threads, so it cannot hold the pool against other tasks.
+std::shared_ptr<JobQueue> Task::pool_queue_for(const NodeInfo& info) {
+    if (!info.blocking || !config_.blocking_pool) return nullptr;
+    BlockingPool& pool = *config_.blocking_pool;
+    if (!runtime_->pool)
+        runtime_->pool = std::make_shared<JobQueue>(pool, nullptr, std::max(1u, pool.threads() - 1));
+    const std::size_t limit =
+        info.concurrency == Concurrency::serial ? 1 : std::numeric_limits<std::size_t>::max();
+    return std::make_shared<JobQueue>(*runtime_->pool, runtime_->pool, limit);
+}
 
 [[noreturn]] void Task::throw_terminated() const {
     throw TaskTerminated(fmt::format(

@@ -34,6 +34,7 @@ struct TaskConfig {
     std::size_t max_inflight = 4096;
     std::size_t max_task_bytes = 0;  // 0 = no limit
     NodeLimits node_limits;
+    BlockingPool* blocking_pool = nullptr;  // the engine's; outlives every task's graph
     std::chrono::milliseconds send_timeout{0};
 };
 
@@ -129,6 +130,7 @@ private:
     bool try_take_capacity(std::uint64_t size) noexcept;
     void release_capacity(std::uint64_t size) noexcept;
     Lane entry_lane(std::string_view mime) const noexcept;
+    std::shared_ptr<JobQueue> pool_queue_for(const NodeInfo& info);
     bool resolve(ObjectState* object, const char* forced_error) noexcept;
     void notify_waiters() noexcept;  // from completions: skips the lock when nobody waits
     void wake_waiters() noexcept;    // always: gate closed, task cancelled

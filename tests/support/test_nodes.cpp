@@ -73,6 +73,21 @@ struct StopWaiter final : Node {
     }
 };
 
+// Sleeps `ms` per item while tracking how many of its bodies run at once (process-wide).
+struct ConcurrencyCounter final : Node {
+    std::chrono::milliseconds ms;
+    explicit ConcurrencyCounter(std::int64_t v) : ms(v) {}
+    void process(Item item, Emitter& out) override {
+        const int now = body_concurrency().running.fetch_add(1) + 1;
+        int seen = body_concurrency().most.load();
+        while (now > seen && !body_concurrency().most.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(ms);  // the work itself, not synchronisation
+        body_concurrency().running.fetch_sub(1);
+        out.emit(std::move(item));
+    }
+};
+
 struct Sleeper final : Node {
     std::chrono::milliseconds ms;
     explicit Sleeper(std::int64_t v) : ms(v) {}
@@ -152,6 +167,11 @@ void Valve::arrive() {
     cv_.notify_all();
 }
 
+BodyConcurrency& body_concurrency() {
+    static BodyConcurrency counts;
+    return counts;
+}
+
 std::atomic<int>& stop_seen() {
     static std::atomic<int> seen{0};
     return seen;
@@ -211,6 +231,16 @@ void register_test_nodes() {
             node->valve = Valve::get(ctx.config.get_string("valve", "default"));
             return node;
         });
+        for (Concurrency c : {Concurrency::serial, Concurrency::unlimited}) {
+            NodeInfo counted = text_to_text(c);
+            counted.blocking = true;
+            register_node(c == Concurrency::serial ? "test_blocking_count_serial"
+                                                   : "test_blocking_count_unlimited",
+                          counted, [](const NodeContext& ctx) {
+                              return std::make_unique<ConcurrencyCounter>(
+                                  ctx.config.get_int("ms", 5));
+                          });
+        }
         register_node("test_probe", text_to_text(Concurrency::unlimited),
                       [](const NodeContext& ctx) {
                           auto node = std::make_unique<Probe>();

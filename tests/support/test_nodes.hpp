@@ -34,6 +34,13 @@ private:
     std::atomic<int> arrived_{0};
 };
 
+// test_blocking_count_*: how many bodies run now, and the most that ever ran at once.
+struct BodyConcurrency {
+    std::atomic<int> running{0};
+    std::atomic<int> most{0};
+};
+BodyConcurrency& body_concurrency();
+
 // How many test_stop_wait bodies saw their task's stop token requested (process-wide).
 std::atomic<int>& stop_seen();
 
