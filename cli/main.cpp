@@ -14,6 +14,7 @@
 #include "serve_command.hpp"
 #endif
 #include "messages.hpp"
+#include "process_setup.hpp"
 #include "run_options.hpp"
 
 namespace {
@@ -81,6 +82,7 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    sluice::cli::prepare_process();  // before any thread exists, for every subcommand
     std::set_terminate(on_terminate);
     if (argc < 2) {
         std::fputs(k_usage, stderr);

@@ -22,8 +22,7 @@ std::string_view trim(std::string_view s) noexcept {
 bool same(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
     return diff == 0;
 }
 
@@ -48,20 +47,20 @@ ApiKeys ApiKeys::load(std::string_view env_value,
         std::size_t comma = env_value.find(',');
         std::string_view key = trim(env_value.substr(0, comma));
         if (!key.empty()) keys.keys_.emplace_back(key);
-        env_value = comma == std::string_view::npos ? std::string_view() : env_value.substr(comma + 1);
+        env_value =
+            comma == std::string_view::npos ? std::string_view() : env_value.substr(comma + 1);
     }
     if (file) {
         std::ifstream in(*file);
-        if (!in)
-            throw UsageError(fmt::format("--api-key-file {}: cannot be read", file->string()));
+        if (!in) throw UsageError(fmt::format("--api-key-file {}: cannot be read", file->string()));
         std::size_t before = keys.keys_.size();
         for (std::string line; std::getline(in, line);) {
             std::string_view key = trim(line);
             if (!key.empty() && key.front() != '#') keys.keys_.emplace_back(key);
         }
         if (keys.keys_.size() == before)
-            throw UsageError(fmt::format("--api-key-file {}: holds no key (one per line)",
-                                         file->string()));
+            throw UsageError(
+                fmt::format("--api-key-file {}: holds no key (one per line)", file->string()));
     }
     return keys;
 }
@@ -79,6 +78,14 @@ bool ApiKeys::accepts(std::string_view credential) const noexcept {
     bool found = false;
     for (const std::string& key : keys_) found |= same(key, credential);  // no early exit
     return !credential.empty() && found;
+}
+
+std::string ApiKeys::key_id(std::string_view credential) const {
+    credential = strip_bearer(credential);
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+        if (same(keys_[i], credential) && found == 0) found = i + 1;
+    return credential.empty() || found == 0 ? std::string() : fmt::format("key-{}", found);
 }
 
 }  // namespace sluice::server

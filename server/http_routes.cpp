@@ -8,6 +8,8 @@
 #include <sluice/errors.hpp>
 #include <sluice/version.hpp>
 
+#include "admission_retry.hpp"
+
 namespace sluice::server {
 namespace {
 
@@ -31,12 +33,14 @@ std::string url_decode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') out += ' ';
+        if (s[i] == '+')
+            out += ' ';
         else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
                  hex_digit(s[i + 2]) >= 0) {
             out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
             i += 2;
-        } else out += s[i];
+        } else
+            out += s[i];
     }
     return out;
 }
@@ -70,9 +74,9 @@ HttpResponse json_response(const HttpRequest& request, int status, std::string b
 
 // {"status":"OK","data":<data>} (no data key when `data` is empty).
 HttpResponse ok_response(const HttpRequest& request, int status, const std::string& data) {
-    return json_response(request, status,
-                         data.empty() ? R"({"status":"OK"})"
-                                      : fmt::format(R"({{"status":"OK","data":{}}})", data));
+    return json_response(
+        request, status,
+        data.empty() ? R"({"status":"OK"})" : fmt::format(R"({{"status":"OK","data":{}}})", data));
 }
 
 HttpResponse outcome_response(const HttpRequest& request, const Outcome& o, int ok_status = 200) {
@@ -91,8 +95,8 @@ Json query_arguments(const Target& t) {
                 if (used != value.size()) throw std::invalid_argument(key);
                 args.set(key, n);
             } catch (const std::exception&) {
-                throw UsageError(fmt::format("query \"{}\" must be a whole number, got \"{}\"",
-                                             key, value));
+                throw UsageError(
+                    fmt::format("query \"{}\" must be a whole number, got \"{}\"", key, value));
             }
         } else if (key == "useExisting") {
             args.set(key, value == "true" || value == "1");
@@ -139,13 +143,16 @@ void post_task(ServerContext& ctx, const HttpRequest& request, const Target& t,
     Json args = query_arguments(t);
     Json body = Json::parse(request.body());
     args.set("pipeline", body.find("pipeline") ? *body.find("pipeline") : body);
-    run_blocking(ctx, [&ctx, request, args = std::move(args), answer] {
-        answer(outcome_response(request, ctx.tasks.execute(args)));
+    const std::string key = std::string(strip_bearer(request[http::field::authorization]));
+    run_blocking(ctx, [&ctx, request, args = std::move(args), answer, key] {
+        Outcome o = ctx.tasks.execute(args, ctx.keys.key_id(key));
+        count_refusal(ctx.stats, o);
+        answer(outcome_response(request, o));
     });
 }
 
-void post_data(ServerContext& ctx, HttpRequest request, const Target& t,
-               const HttpAnswer& answer) {
+void post_data(ServerContext& ctx, HttpRequest request, const Target& t, const HttpAnswer& answer,
+               const net::any_io_executor& executor) {
     std::string token = t.get("token");
     if (token.empty()) return answer(http_error(request, 400, "Task token is required (?token=)"));
     std::string mime(request[http::field::content_type]);
@@ -153,20 +160,31 @@ void post_data(ServerContext& ctx, HttpRequest request, const Target& t,
     mime = mime.substr(0, mime.find(';'));  // "text/plain; charset=utf-8" -> text/plain
     ObjectInfo info;
     info.name = t.get("name");
-    if (info.name.empty()) info.name = content_disposition_name(request[http::field::content_disposition]);
-    std::string data = std::move(request.body());
-    // Sending waits while the task is full: off the network threads.
-    run_blocking(ctx, [&ctx, request = std::move(request), token, data = std::move(data),
-                       mime = std::move(mime), info = std::move(info), answer]() mutable {
-        ctx.tasks.send(token, std::move(data), mime, std::move(info),
-                       [request, answer](Outcome o) {
-                           if (!o.ok()) return answer(outcome_response(request, o));
-                           answer(ok_response(request, 200, data_answer(o)));
-                       });
-    });
+    if (info.name.empty())
+        info.name = content_disposition_name(request[http::field::content_disposition]);
+    auto data = std::make_shared<const std::string>(std::move(request.body()));
+    HttpRequest head{request.method(), request.target(), request.version()};
+    head.keep_alive(request.keep_alive());
+    Reply reply = [&ctx, head, answer](Outcome o) {
+        count_refusal(ctx.stats, o);
+        if (!o.ok()) return answer(outcome_response(head, o));
+        answer(ok_response(head, 200, data_answer(o)));
+    };
+    // Retried on the connection's strand while the task is full: no thread waits for capacity.
+    AdmissionRetry::start(
+        executor, ctx.options.admission_wait,
+        [&ctx, token, data, mime, info, reply] {
+            return ctx.tasks.try_send(token, data, mime, info, reply);
+        },
+        [&ctx, token, reply] {
+            reply(Outcome::fail(Failure::busy,
+                                fmt::format("task {} is full (max_inflight {}): retry later", token,
+                                            ctx.options.max_inflight)));
+        });
 }
 
-void route(ServerContext& ctx, HttpRequest request, const Target& t, const HttpAnswer& answer) {
+void route(ServerContext& ctx, HttpRequest request, const Target& t, const HttpAnswer& answer,
+           const net::any_io_executor& executor) {
     const http::verb verb = request.method();
     const Json args = query_arguments(t);
     if (t.path == "/task") {
@@ -174,7 +192,8 @@ void route(ServerContext& ctx, HttpRequest request, const Target& t, const HttpA
             return answer(http_error(request, 503, "server is shutting down"));
         if (verb == http::verb::post || verb == http::verb::put)
             return post_task(ctx, request, t, answer);
-        if (verb == http::verb::get) return answer(outcome_response(request, ctx.tasks.status(args)));
+        if (verb == http::verb::get)
+            return answer(outcome_response(request, ctx.tasks.status(args)));
         if (verb == http::verb::delete_) {
             const bool wait = t.get("wait") != "false";
             return ctx.tasks.terminate(args, wait, [request, answer, wait](Outcome o) {
@@ -184,7 +203,7 @@ void route(ServerContext& ctx, HttpRequest request, const Target& t, const HttpA
     } else if (t.path == "/task/data" || t.path == "/webhook") {
         if (ctx.stopping.load()) return answer(http_error(request, 503, "server is shutting down"));
         if (verb == http::verb::post || verb == http::verb::put)
-            return post_data(ctx, std::move(request), t, answer);
+            return post_data(ctx, std::move(request), t, answer, executor);
     } else if (t.path == "/tasks") {
         if (verb == http::verb::get) return answer(outcome_response(request, ctx.tasks.list()));
     } else if (t.path == "/metrics") {
@@ -199,20 +218,21 @@ void route(ServerContext& ctx, HttpRequest request, const Target& t, const HttpA
                                              "/health, /metrics, and WebSocket /task/service",
                                              t.path)));
     }
-    answer(http_error(request, 405,
-                      fmt::format("{} is not allowed on {}", std::string_view(request.method_string()),
-                                  t.path)));
+    answer(http_error(
+        request, 405,
+        fmt::format("{} is not allowed on {}", std::string_view(request.method_string()), t.path)));
 }
 
 }  // namespace
 
 HttpResponse http_error(const HttpRequest& request, int status, std::string_view message) {
-    Json body(Json::Object{{"status", "Error"},
-                           {"error", Json(Json::Object{{"message", message}})}});
+    Json body(
+        Json::Object{{"status", "Error"}, {"error", Json(Json::Object{{"message", message}})}});
     return json_response(request, status, body.dump());
 }
 
-void handle_http(ServerContext& ctx, HttpRequest request, HttpAnswer answer) {
+void handle_http(ServerContext& ctx, HttpRequest request, HttpAnswer answer,
+                 net::any_io_executor executor) {
     // What an error answer needs, kept apart: `request` itself is moved into the route.
     HttpRequest head{request.method(), request.target(), request.version()};
     head.keep_alive(request.keep_alive());
@@ -220,10 +240,9 @@ void handle_http(ServerContext& ctx, HttpRequest request, HttpAnswer answer) {
         Target t = parse_target(std::string_view(request.target().data(), request.target().size()));
         if ((t.path == "/health" || t.path == "/ping") && request.method() == http::verb::get) {
             auto uptime = std::chrono::steady_clock::now() - ctx.started;
-            Json data(Json::Object{
-                {"version", k_version},
-                {"uptimeSeconds", std::chrono::duration<double>(uptime).count()},
-                {"stopping", ctx.stopping.load()}});
+            Json data(Json::Object{{"version", k_version},
+                                   {"uptimeSeconds", std::chrono::duration<double>(uptime).count()},
+                                   {"stopping", ctx.stopping.load()}});
             return answer(ok_response(request, 200, data.dump()));
         }
         if (!ctx.keys.accepts(std::string_view(request[http::field::authorization]))) {
@@ -232,7 +251,7 @@ void handle_http(ServerContext& ctx, HttpRequest request, HttpAnswer answer) {
                                      "missing or invalid API key: send the header "
                                      "\"Authorization: Bearer KEY\""));
         }
-        route(ctx, std::move(request), t, answer);
+        route(ctx, std::move(request), t, answer, executor);
     } catch (...) {
         Outcome o = outcome_of(std::current_exception());
         answer(http_error(head, http_status(o.failure), o.message));

@@ -10,7 +10,9 @@ namespace sluice::server {
 
 using HttpAnswer = std::function<void(HttpResponse)>;  // called once, from any thread
 
-void handle_http(ServerContext& ctx, HttpRequest request, HttpAnswer answer);
+// `executor` is the connection's strand: admissions into a full task are retried on it.
+void handle_http(ServerContext& ctx, HttpRequest request, HttpAnswer answer,
+                 net::any_io_executor executor);
 
 // An error answer: {"status":"Error","error":{"message":...}}.
 HttpResponse http_error(const HttpRequest& request, int status, std::string_view message);

@@ -11,13 +11,17 @@ namespace sluice::server {
 
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(tcp::socket&& socket, ServerContext& ctx);
+    // `pending` is the socket's place among its IP's unauthenticated connections: given back
+    // once a request carries a valid key (or handed to the WebSocket session on upgrade).
+    HttpSession(tcp::socket&& socket, ServerContext& ctx, PendingAuth pending);
     ~HttpSession();
     void start();
     void close_for_shutdown(bool force) override;
 
 private:
     void do_read();
+    void on_header(beast::error_code ec, std::size_t bytes);
+    void refuse_unauthenticated();
     void on_read(beast::error_code ec, std::size_t bytes);
     void answer(HttpResponse response);
     void on_written(bool keep_alive, beast::error_code ec);
@@ -27,8 +31,9 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     ServerContext& ctx_;
-    bool busy_ = false;        // a request is being answered
-    bool closing_ = false;     // close once the current answer is written
+    PendingAuth pending_;
+    bool busy_ = false;     // a request is being answered
+    bool closing_ = false;  // close once the current answer is written
     bool registered_ = false;
 };
 

@@ -18,6 +18,8 @@ Outcome outcome_of(std::exception_ptr error) {
         return Outcome::fail(Failure::conflict, e.what());
     } catch (const Busy& e) {
         return Outcome::fail(Failure::busy, e.what());
+    } catch (const LimitExceeded& e) {
+        return Outcome::fail(Failure::limit_reached, e.what());
     } catch (const Error& e) {  // JsonError, InvalidPipeline, UsageError
         return Outcome::fail(Failure::bad_request, e.what());
     } catch (const std::bad_alloc&) {
@@ -39,6 +41,7 @@ int http_status(Failure failure) noexcept {
         case Failure::gone: return 410;
         case Failure::too_large: return 413;
         case Failure::busy: return 429;
+        case Failure::limit_reached: return 429;
         case Failure::unavailable: return 503;
         case Failure::internal: return 500;
     }

@@ -19,24 +19,29 @@ enum class Failure {
     gone,           // the task was terminated (410)
     too_large,      // a body over the size limit (413)
     busy,           // the task stayed full past the send timeout (429)
+    limit_reached,  // a server limit (--max-tasks, --max-tasks-per-key) was reached (429)
     unavailable,    // the server is shutting down (503)
     internal,       // a bug: reported, never crashes the server (500)
 };
 
 struct Outcome {
     Failure failure = Failure::none;
-    std::string message;  // set when failed
-    Json body;            // set when succeeded (null = no body)
+    std::string message;    // set when failed
+    Json body;              // set when succeeded (null = no body)
     std::string body_text;  // the body already serialized (results); used instead of `body`
 
     bool ok() const noexcept { return failure == Failure::none; }
     static Outcome success(Json body = nullptr) { return {Failure::none, {}, std::move(body), {}}; }
-    static Outcome success_text(std::string json) { return {Failure::none, {}, nullptr, std::move(json)}; }
+    static Outcome success_text(std::string json) {
+        return {Failure::none, {}, nullptr, std::move(json)};
+    }
     static Outcome fail(Failure kind, std::string message) {
         return {kind, std::move(message), nullptr, {}};
     }
     // The body as JSON text ("" when there is none).
-    std::string body_json() const { return !body_text.empty() ? body_text : body.is_null() ? std::string() : body.dump(); }
+    std::string body_json() const {
+        return !body_text.empty() ? body_text : body.is_null() ? std::string() : body.dump();
+    }
 };
 
 // Receives a command's outcome exactly once, from any thread.

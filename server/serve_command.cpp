@@ -1,13 +1,15 @@
 // serve_command.cpp — `sluice serve`: options and keys, then the server until a signal.
 #include "serve_command.hpp"
 
-#include <pthread.h>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <thread>
+
+#include <pthread.h>
 
 #include <fmt/format.h>
 
@@ -31,19 +33,26 @@ sigset_t stop_signals() {
     return set;
 }
 
-// The first signal stops the server gracefully; a second exits at once. Returns when `done`
-// is set and the thread is woken by a signal sent to it.
-void take_signals(Server& server, const std::atomic<bool>& done) {
+enum class Phase { serving, stopping, done };
+
+// The first signal stops the server gracefully; a second exits at once, at any point until
+// the server is destroyed (its destructor may wait on the engine). Once the server has stopped
+// on its own, any signal counts as the second. Returns when the phase is `done` and the thread
+// is woken by a signal sent to it.
+void take_signals(Server& server, std::atomic<Phase>& phase) {
     const sigset_t set = stop_signals();
-    bool stopping = false;
     for (int signal = 0; sigwait(&set, &signal) == 0;) {
-        if (done.load()) return;
-        if (stopping) {
+        // acquire: pairs with the release stores below, so `server` is still alive while the
+        // phase is not `done`.
+        Phase now = phase.load(std::memory_order_acquire);
+        if (now == Phase::done) return;
+        if (now == Phase::stopping) {
             std::fputs("sluice serve: second signal: exiting without waiting\n", stderr);
+            std::fflush(stdout);
             std::_Exit(128 + signal);
         }
-        stopping = true;
-        server.stop();
+        if (phase.compare_exchange_strong(now, Phase::stopping, std::memory_order_acq_rel))
+            server.stop();
     }
 }
 
@@ -73,12 +82,26 @@ int serve_command(int argc, char** argv) {
         fmt::print("sluice serve: no API key given; generated one for this run: {}\n",
                    keys.generate());
 
+    // The data root: created now, and absolute so a node's path never depends on the cwd.
+    try {
+        std::filesystem::create_directories(options.data_dir);
+        options.data_dir = std::filesystem::canonical(options.data_dir);
+    } catch (const std::filesystem::filesystem_error& e) {
+        fmt::print(stderr,
+                   "sluice serve: --data-dir {}: cannot be created ({}); give a writable "
+                   "directory\n",
+                   options.data_dir.string(), e.code().message());
+        return 2;
+    }
+    fmt::print("sluice serve: data root {} (nodes read and write files only inside it)\n",
+               options.data_dir.string());
+
     const sigset_t signals = stop_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    Server server(std::move(options), std::move(keys));
+    auto server = std::make_unique<Server>(std::move(options), std::move(keys));
     tcp::endpoint at;
     try {
-        at = server.listen();
+        at = server->listen();
     } catch (const std::exception& e) {
         fmt::print(stderr, "sluice serve: cannot listen: {}\n", e.what());
         return 1;
@@ -87,15 +110,18 @@ int serve_command(int argc, char** argv) {
     fmt::print("sluice serve: listening on http://{}:{} (WebSocket ws://{}:{}/task/service)\n",
                host, at.port(), host, at.port());
     std::fflush(stdout);
-    std::atomic<bool> done{false};
-    std::thread signal_taker([&] { take_signals(server, done); });
-    ServeSummary s = server.run();
-    done.store(true);
+    std::atomic<Phase> phase{Phase::serving};
+    std::thread signal_taker([&] { take_signals(*server, phase); });
+    ServeSummary s = server->run();
+    phase.store(Phase::stopping, std::memory_order_release);  // a signal now exits at once
+    server.reset();  // may wait for the engine: bounded by the server's exit watchdog
+    phase.store(Phase::done, std::memory_order_release);
     pthread_kill(signal_taker.native_handle(), SIGTERM);  // wakes its sigwait
     signal_taker.join();
-    fmt::print("sluice serve: stopped after {:.1f} s: {} connections, {} tasks, {} objects "
-               "accepted, {} completed, {} failed\n",
-               s.seconds, s.connections, s.tasks, s.accepted, s.completed, s.failed);
+    fmt::print(
+        "sluice serve: stopped after {:.1f} s: {} connections, {} tasks, {} objects "
+        "accepted, {} completed, {} failed\n",
+        s.seconds, s.connections, s.tasks, s.accepted, s.completed, s.failed);
     std::fflush(stdout);
     return 0;
 }

@@ -19,6 +19,21 @@ struct ServeOptions {
     std::size_t max_message_bytes = 64u << 20;  // WebSocket message / HTTP body limit
     std::chrono::milliseconds drain_deadline{30'000};
     double default_ttl = 900;  // idle seconds before a task stops itself (RocketRide's default)
+    // Clients that have not proved a key yet.
+    std::chrono::seconds auth_timeout{10};        // a WebSocket must authenticate within this
+    std::size_t max_connections = 1024;           // open sockets; past it: 503 and close
+    std::size_t max_unauthenticated_per_ip = 10;  // RocketRide's default
+    // Admission: how long a send or pipe open may wait for a full task before Busy (429).
+    std::chrono::milliseconds admission_wait{10'000};
+    std::size_t max_inflight = 4096;  // objects inside one task at once
+    // Limits fed to the engine (0 = no limit where noted).
+    std::size_t max_tasks = 1000;                    // live tasks on the server
+    std::size_t max_tasks_per_key = 100;             // live tasks started with one API key
+    std::filesystem::path data_dir = "sluice-data";  // made absolute and canonical at start
+    std::size_t regex_mb_per_pattern = 2;
+    std::size_t regex_mb_per_pipeline = 64;
+    std::size_t max_components = 10'000;
+    std::size_t max_task_mb = 1024;  // bytes of objects inside one task at once
     bool help = false;
 };
 

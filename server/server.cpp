@@ -4,9 +4,14 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "http_session.hpp"
+#include "refusal.hpp"
 
 namespace sluice::server {
 namespace {
@@ -16,16 +21,26 @@ constexpr auto k_status_period = std::chrono::milliseconds(250);
 // those results), then how long connections get to close once told to.
 constexpr auto k_pipe_grace = std::chrono::seconds(3);
 constexpr auto k_close_grace = std::chrono::seconds(2);
+// How long past the drain deadline the engine may take to stop (and its destructor to run)
+// before the process exits regardless: only a node body that ignores cancellation needs it.
+constexpr auto k_exit_bound = std::chrono::seconds(2);
 
 EngineOptions engine_options(const ServeOptions& o) {
     EngineOptions e;
     e.worker_threads = o.engine_threads;
     e.default_ttl = o.default_ttl;
     e.drain_deadline = o.drain_deadline;
+    e.default_max_inflight = o.max_inflight;
+    e.max_tasks = o.max_tasks;
+    e.max_task_bytes = o.max_task_mb << 20;
+    e.node_limits.data_root = o.data_dir;
+    e.node_limits.regex_memory_per_pattern = o.regex_mb_per_pattern << 20;
+    e.node_limits.regex_memory_per_pipeline = o.regex_mb_per_pipeline << 20;
+    e.pipeline_limits.max_components = o.max_components;
     return e;
 }
 
-// Blocking engine calls (graph builds, capacity waits) run here, never on network threads.
+// Graph builds (execute, restart) run here, never on network threads.
 std::size_t blocking_threads(const ServeOptions& o) {
     return std::max<std::size_t>(8, 4 * static_cast<std::size_t>(o.io_threads));
 }
@@ -36,19 +51,22 @@ Server::Server(ServeOptions options, ApiKeys keys)
     : options_(std::move(options)),
       keys_(std::move(keys)),
       started_(std::chrono::steady_clock::now()),
+      unauthenticated_(options_.max_unauthenticated_per_ip),
       monitor_(nullptr),
       engine_(std::make_unique<Engine>(engine_options(options_))),
       ioc_(static_cast<int>(options_.io_threads)),
       control_(net::make_strand(ioc_)),
       blocking_(blocking_threads(options_)),
       acceptor_(net::make_strand(ioc_)),  // its handlers and its close never run at once
+      accept_retry_(acceptor_.get_executor()),
       ticker_(control_),
       closer_(control_) {
     monitor_ = std::make_unique<Monitor>(*engine_);
-    tasks_ = std::make_unique<TaskService>(*engine_, *monitor_, options_.drain_deadline);
+    tasks_ = std::make_unique<TaskService>(*engine_, *monitor_, options_.drain_deadline,
+                                           options_.max_tasks_per_key);
     ctx_ = std::make_unique<ServerContext>(ServerContext{options_, keys_, *engine_, *monitor_,
-                                                         *tasks_, stats_, blocking_,
-                                                         connections_, stopping_, started_});
+                                                         *tasks_, stats_, blocking_, connections_,
+                                                         unauthenticated_, stopping_, started_});
 }
 
 Server::~Server() {
@@ -56,7 +74,13 @@ Server::~Server() {
     blocking_.join();
     // The engine first: its shutdown runs task-end callbacks into the monitor.
     tasks_.reset();
+    watchdog_.arm(std::chrono::steady_clock::now() + options_.drain_deadline + k_exit_bound, [] {
+        return std::string(
+            "sluice serve: the engine did not stop in time (a node body ignores cancellation; "
+            "its objects were answered as failed): exiting without waiting for it");
+    });
     engine_.reset();
+    watchdog_.disarm();
 }
 
 tcp::endpoint Server::listen() {
@@ -69,15 +93,55 @@ tcp::endpoint Server::listen() {
 }
 
 void Server::accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-        if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // shutdown
-        if (ec) {
-            std::fprintf(stderr, "sluice serve: accept failed: %s\n", ec.message().c_str());
-        } else if (stopping_.load()) {
-            return;  // raced the shutdown: the socket closes as it goes out of scope
-        } else {
-            std::make_shared<HttpSession>(std::move(socket), *ctx_)->start();
-        }
+    acceptor_.async_accept(
+        net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+            if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // shutdown
+            if (ec) return on_accept_failed(ec);
+            if (stopping_.load())
+                return;  // raced the shutdown: the socket closes going out of scope
+            accept_backoff_.succeeded();
+            admit(std::move(socket));
+            accept();
+        });
+}
+
+// The caps a fresh socket meets before anything is read from it.
+void Server::admit(tcp::socket socket) {
+    const std::uint64_t open = stats_.http_open.load() + stats_.websocket_open.load();
+    if (open >= options_.max_connections) {
+        stats_.refused_connections.fetch_add(1, std::memory_order_relaxed);
+        return refuse_connection(std::move(socket), 503,
+                                 fmt::format("server at its connection limit ({}, "
+                                             "--max-connections): retry later",
+                                             options_.max_connections));
+    }
+    beast::error_code ec;
+    const std::string ip = socket.remote_endpoint(ec).address().to_string();
+    if (ec) return;  // already gone
+    PendingAuth pending = unauthenticated_.try_take(ip);
+    if (!pending.held()) {
+        stats_.refused_unauthenticated.fetch_add(1, std::memory_order_relaxed);
+        return refuse_connection(
+            std::move(socket), 429,
+            fmt::format("too many unauthenticated connections from {} ({}, "
+                        "--max-unauthenticated-per-ip): authenticate the open ones first",
+                        ip, options_.max_unauthenticated_per_ip));
+    }
+    std::make_shared<HttpSession>(std::move(socket), *ctx_, std::move(pending))->start();
+}
+
+// Out of descriptors, retrying at once would spin (millions of lines, a core busy) while the
+// connected clients wait: the next accept waits on a timer instead.
+void Server::on_accept_failed(const beast::error_code& ec) {
+    const int error = ec.category() == net::error::get_system_category() ? ec.value() : 0;
+    std::optional<std::string> line;
+    const auto wait =
+        accept_backoff_.failed(error, ec.message(), std::chrono::steady_clock::now(), line);
+    if (line) std::fprintf(stderr, "%s\n", line->c_str());
+    if (wait.count() == 0) return accept();
+    accept_retry_.expires_after(wait);
+    accept_retry_.async_wait([this](beast::error_code timer_ec) {
+        if (timer_ec || !acceptor_.is_open()) return;  // cancelled by the shutdown
         accept();
     });
 }
@@ -104,13 +168,29 @@ void Server::begin_shutdown() {
     net::post(acceptor_.get_executor(), [this] {
         beast::error_code ignored;
         acceptor_.close(ignored);
+        accept_retry_.cancel();
     });
     ticker_.cancel();
+    watchdog_.arm(std::chrono::steady_clock::now() + options_.drain_deadline + k_exit_bound,
+                  [this] { return stuck_line(); });
     shutdown_thread_ = std::thread([this] {
         engine_->shutdown(options_.drain_deadline);
+        watchdog_.disarm();
         monitor_->tick();
         net::post(control_, [this] { finish_shutdown(); });
     });
+}
+
+// The watchdog's line when the drains outlive their deadline.
+std::string Server::stuck_line() const {
+    std::size_t stuck = 0;
+    for (const TaskStatus& s : engine_->tasks()) stuck += !s.dead();
+    return fmt::format(
+        "sluice serve: {} task drain{} still stuck {} s after the drain deadline "
+        "(a node body ignores cancellation; their objects were answered as "
+        "failed): exiting without waiting",
+        stuck, stuck == 1 ? " was" : "s were",
+        std::chrono::duration_cast<std::chrono::seconds>(k_exit_bound).count());
 }
 
 void Server::finish_shutdown() {
@@ -148,7 +228,8 @@ ServeSummary Server::run() {
     if (shutdown_thread_.joinable()) shutdown_thread_.join();
 
     ServeSummary summary;
-    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    summary.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     summary.connections = stats_.websocket_total.load() + stats_.http_requests.load();
     summary.tasks = tasks_->tasks_started();
     for (const TaskStatus& s : engine_->tasks()) {

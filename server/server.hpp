@@ -13,7 +13,9 @@
 
 #include <sluice/engine.hpp>
 
+#include "accept_backoff.hpp"
 #include "api_keys.hpp"
+#include "exit_watchdog.hpp"
 #include "monitor.hpp"
 #include "net.hpp"
 #include "serve_options.hpp"
@@ -43,17 +45,24 @@ public:
 
 private:
     void accept();
+    void on_accept_failed(const beast::error_code& ec);
+    void admit(tcp::socket socket);
     void schedule_tick();
     void begin_shutdown();
     void finish_shutdown();
+    std::string stuck_line() const;
     void await_connections_closed(std::chrono::steady_clock::time_point deadline, bool forced);
 
+    // First: destroyed last, so it bounds every other member's destructor too.
+    ExitWatchdog watchdog_;
     ServeOptions options_;
     ApiKeys keys_;
     std::chrono::steady_clock::time_point started_;
     ServerStats stats_;
     std::atomic<bool> stopping_{false};
     ConnectionList connections_;
+    // Before ioc_: sessions destroyed with the event loop give their places back to it.
+    UnauthenticatedCount unauthenticated_;
     // The monitor outlives the engine: a task's end callback reaches it during engine shutdown.
     std::unique_ptr<Monitor> monitor_;
     std::unique_ptr<Engine> engine_;
@@ -64,6 +73,8 @@ private:
     net::strand<net::io_context::executor_type> control_;
     net::thread_pool blocking_;
     tcp::acceptor acceptor_;
+    net::steady_timer accept_retry_;  // on the acceptor's strand
+    AcceptBackoff accept_backoff_;    // the acceptor strand's
     net::steady_timer ticker_;
     net::steady_timer closer_;
     std::unique_ptr<ServerContext> ctx_;

@@ -13,6 +13,7 @@
 
 #include <sluice/engine.hpp>
 
+#include "admission_caps.hpp"
 #include "api_keys.hpp"
 #include "monitor.hpp"
 #include "net.hpp"
@@ -26,6 +27,9 @@ struct ServerStats {
     std::atomic<std::uint64_t> http_open{0}, http_requests{0};
     std::atomic<std::uint64_t> requests{0}, failed_requests{0};
     std::atomic<std::uint64_t> auth_failures{0};
+    // Refusals at a limit, by reason (sluice_refused_total). Counters only: relaxed.
+    std::atomic<std::uint64_t> refused_max_tasks{0}, refused_busy{0};
+    std::atomic<std::uint64_t> refused_unauthenticated{0}, refused_connections{0};
 };
 
 // An open connection the server can ask to close (on shutdown). Thread-safe. Without `force`
@@ -59,9 +63,18 @@ struct ServerContext {
     ServerStats& stats;
     net::thread_pool& blocking;  // engine calls that may wait (graph build, capacity)
     ConnectionList& connections;
-    std::atomic<bool>& stopping;  // shutdown began: refuse new work
+    UnauthenticatedCount& unauthenticated;  // per IP, until a key is proved
+    std::atomic<bool>& stopping;            // shutdown began: refuse new work
     std::chrono::steady_clock::time_point started;
 };
+
+// Counts an outcome refused at a limit (busy task, --max-tasks) for sluice_refused_total.
+inline void count_refusal(ServerStats& stats, const Outcome& outcome) {
+    if (outcome.failure == Failure::busy)
+        stats.refused_busy.fetch_add(1, std::memory_order_relaxed);
+    if (outcome.failure == Failure::limit_reached)
+        stats.refused_max_tasks.fetch_add(1, std::memory_order_relaxed);
+}
 
 // Runs `work` on the blocking pool; `work` must not throw.
 inline void run_blocking(ServerContext& ctx, std::function<void()> work) {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <sluice/errors.hpp>
 #include <sluice/node.hpp>
 #include <sluice/pipeline.hpp>
 
@@ -18,11 +19,10 @@ struct Arguments {
     const Json* get(std::string_view key, Json::Type type, std::string_view what) const {
         const Json* v = json.find(key);
         if (!v || v->is_null()) return nullptr;
-        const bool ok = v->type() == type ||
-                        (type == Json::Type::number && v->is_number());
+        const bool ok = v->type() == type || (type == Json::Type::number && v->is_number());
         if (!ok)
-            throw UsageError(fmt::format("argument \"{}\" must be {}, got {}", key, what,
-                                         to_string(v->type())));
+            throw UsageError(
+                fmt::format("argument \"{}\" must be {}, got {}", key, what, to_string(v->type())));
         return v;
     }
     std::string string(std::string_view key) const {
@@ -47,7 +47,8 @@ UseOptions use_options(const Json& json) {
     o.token = args.string("token");
     if (const Json* t = args.get("threads", Json::Type::integer, "an integer")) {
         if (t->as_int() < 1 || t->as_int() > 1024)
-            throw UsageError(fmt::format("argument \"threads\" must be 1 to 1024, got {}", t->as_int()));
+            throw UsageError(
+                fmt::format("argument \"threads\" must be 1 to 1024, got {}", t->as_int()));
         o.threads = static_cast<unsigned>(t->as_int());
     }
     if (const Json* ttl = args.get("ttl", Json::Type::number, "a number of seconds")) {
@@ -92,19 +93,43 @@ Outcome require_token(const Json& arguments, std::string& token) {
     return Outcome::success();
 }
 
-Outcome TaskService::execute(const Json& arguments) {
+Outcome TaskService::execute(const Json& arguments, const std::string& key_id) {
     return guarded([&] {
         UseOptions options = use_options(arguments);
-        PipelineSpec spec = parse_pipeline(pipeline_argument(arguments), options.source);
+        PipelineSpec spec = parse_pipeline(pipeline_argument(arguments), options.source,
+                                           engine_.options().pipeline_limits);
         options.source.clear();  // applied by parse_pipeline
-        Token token = engine_.use(spec, options);
+        Token token = use_counted(spec, options, key_id);
         started_.fetch_add(1, std::memory_order_relaxed);
         monitor_.track(token);
         return Outcome::success(execute_body(engine_.status(token)));
     });
 }
 
-Outcome TaskService::restart(const Json& arguments) {
+// engine.use(), counting the task against its key's --max-tasks-per-key while it lives.
+Token TaskService::use_counted(const PipelineSpec& spec, const UseOptions& options,
+                               const std::string& key_id) {
+    if (key_id.empty() || max_tasks_per_key_ == 0) return engine_.use(spec, options);
+    if (!per_key_->try_take(key_id, max_tasks_per_key_))
+        throw LimitExceeded(
+            fmt::format("API key {} has {} live tasks (--max-tasks-per-key {}): "
+                        "terminate one first",
+                        key_id, max_tasks_per_key_, max_tasks_per_key_));
+    Token token;
+    try {
+        token = engine_.use(spec, options);
+    } catch (...) {
+        per_key_->give_back(key_id);
+        throw;
+    }
+    // The callback may outlive this service (it runs at the engine's shutdown): it holds the
+    // count itself.
+    engine_.when_done(token,
+                      [count = per_key_, key_id](const TaskStatus&) { count->give_back(key_id); });
+    return token;
+}
+
+Outcome TaskService::restart(const Json& arguments, const std::string& key_id) {
     return guarded([&] {
         std::string token = Arguments{arguments}.string("token");
         if (token.empty() || token == "*") {
@@ -124,7 +149,7 @@ Outcome TaskService::restart(const Json& arguments) {
         Json next = arguments;
         next.set("token", token);
         next.set("useExisting", false);
-        return execute(next);
+        return execute(next, key_id);
     });
 }
 
@@ -134,8 +159,8 @@ void TaskService::terminate(const Json& arguments, bool wait, Reply reply) {
     try {
         if (!wait) {
             engine_.terminate(Token(token), drain_deadline_, [](const TaskStatus&) {});
-            return reply(Outcome::success(Json(Json::Object{
-                {"token", token}, {"state", static_cast<int>(RrState::stopping)}})));
+            return reply(Outcome::success(Json(
+                Json::Object{{"token", token}, {"state", static_cast<int>(RrState::stopping)}})));
         }
         // The reply is shared: the callback may run inside terminate() when the drain is
         // instant, or later on the drain thread.
@@ -169,12 +194,14 @@ Outcome TaskService::validate(const Json& arguments) const {
         const Json& pipeline = pipeline_argument(arguments);
         std::string source = Arguments{arguments}.string("source");
         Json::Array errors, warnings;
-        for (const Problem& p : validate_pipeline(pipeline, source))
+        for (const Problem& p :
+             validate_pipeline(pipeline, source, engine_.options().pipeline_limits))
             errors.emplace_back(p.component.empty()
                                     ? p.message
                                     : fmt::format("component \"{}\": {}", p.component, p.message));
         if (errors.empty()) {
-            for (std::string& w : parse_pipeline(pipeline, source).warnings)
+            for (std::string& w :
+                 parse_pipeline(pipeline, source, engine_.options().pipeline_limits).warnings)
                 warnings.emplace_back(std::move(w));
         }
         return Outcome::success(Json(Json::Object{{"pipeline", pipeline},
@@ -212,21 +239,22 @@ Outcome TaskService::services(const Json& arguments) const {
         if (!wanted.empty())
             return Outcome::fail(Failure::not_found,
                                  fmt::format("Service '{}' not found; rrext_services without "
-                                             "\"service\" lists them all", wanted));
-        return Outcome::success(Json(Json::Object{{"services", Json(std::move(all))},
-                                                  {"version", "sluice"}}));
+                                             "\"service\" lists them all",
+                                             wanted));
+        return Outcome::success(
+            Json(Json::Object{{"services", Json(std::move(all))}, {"version", "sluice"}}));
     });
 }
 
-void TaskService::send(const std::string& token, std::string data, std::string mime,
-                       ObjectInfo info, Reply reply) {
+bool TaskService::try_send(const std::string& token, const Payload& data, const std::string& mime,
+                           const ObjectInfo& info, const Reply& reply) {
     try {
-        engine_.send_async(Token(token), std::make_shared<const std::string>(std::move(data)),
-                           mime, std::move(info), [reply](Result result) {
-                               reply(Outcome::success_text(to_json(result)));
-                           });
+        return engine_.try_send_async(Token(token), data, mime, info, [reply](Result result) {
+            reply(Outcome::success_text(to_json(result)));
+        });
     } catch (...) {
         reply(outcome_of(std::current_exception()));
+        return true;
     }
 }
 

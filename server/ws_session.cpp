@@ -9,10 +9,15 @@
 
 #include <sluice/version.hpp>
 
+#include "admission_retry.hpp"
+
 namespace sluice::server {
 
-WsSession::WsSession(beast::tcp_stream&& stream, ServerContext& ctx)
-    : ws_(std::move(stream)), ctx_(ctx) {}
+WsSession::WsSession(beast::tcp_stream&& stream, ServerContext& ctx, PendingAuth pending)
+    : ws_(std::move(stream)),
+      ctx_(ctx),
+      pending_(std::move(pending)),
+      auth_timer_(ws_.get_executor()) {}
 
 WsSession::~WsSession() { pipes_.close_all(); }
 
@@ -26,8 +31,7 @@ void WsSession::start(HttpRequest request) {
     }));
     // The size limit is enforced in on_read (Beast's own closes with 1009 but no reason).
     ws_.read_message_max(0);
-    ws_.async_accept(request,
-                     beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+    ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
 }
 
 void WsSession::on_accept(beast::error_code ec) {
@@ -36,30 +40,53 @@ void WsSession::on_accept(beast::error_code ec) {
     ctx_.stats.websocket_open.fetch_add(1);
     ctx_.stats.websocket_total.fetch_add(1);
     ctx_.connections.add(shared_from_this());
-    if (ctx_.stopping.load()) close_after_writes(websocket::close_code::going_away,
-                                                 "server shutting down");
+    start_auth_timer();
+    if (ctx_.stopping.load())
+        close_after_writes(websocket::close_code::going_away, "server shutting down");
     do_read();
+}
+
+void WsSession::start_auth_timer() {
+    auth_timer_.expires_after(ctx_.options.auth_timeout);
+    auth_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->authenticated_ || self->finished_) return;
+        self->ctx_.stats.refused_unauthenticated.fetch_add(1, std::memory_order_relaxed);
+        self->close_after_writes(
+            websocket::close_code::policy_error,
+            fmt::format("not authenticated within {} s (--auth-timeout): send auth first",
+                        self->ctx_.options.auth_timeout.count()));
+    });
 }
 
 // Reads a message piece by piece, so one over the limit is refused after at most the limit
 // plus one piece has been buffered, whatever size its frame header announces.
 void WsSession::do_read() {
-    constexpr std::size_t k_piece = 256 * 1024;
-    ws_.async_read_some(buffer_, k_piece,
+    const std::size_t piece = authenticated_ ? 256 * 1024 : k_unauthenticated_message_bytes;
+    ws_.async_read_some(buffer_, piece,
                         beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
 }
 
 void WsSession::on_read(beast::error_code ec, std::size_t) {
     if (ec) return finished(ec);
+    if (!authenticated_ && buffer_.size() > k_unauthenticated_message_bytes) {
+        buffer_.clear();
+        ctx_.stats.refused_unauthenticated.fetch_add(1, std::memory_order_relaxed);
+        return close_after_writes(
+            websocket::close_code::policy_error,
+            fmt::format("message over {} bytes before auth: authenticate first",
+                        k_unauthenticated_message_bytes));
+    }
     const std::size_t limit = ctx_.options.max_message_bytes;
     if (buffer_.size() > limit) {
         buffer_.clear();
-        std::fprintf(stderr, "sluice serve: closed a connection: a message over %zu bytes\n", limit);
+        std::fprintf(stderr, "sluice serve: closed a connection: a message over %zu bytes\n",
+                     limit);
         // No read after this one: the close handshake reads (and drops) what is left.
         return close_after_writes(
             websocket::close_code::too_big,
             fmt::format("message over the {}-byte limit (--max-message-mb); send large data as "
-                        "several pipe writes", limit));
+                        "several pipe writes",
+                        limit));
     }
     if (!ws_.is_message_done()) return do_read();
     std::string frame = beast::buffers_to_string(buffer_.data());
@@ -94,17 +121,24 @@ void WsSession::dispatch(DapRequest& request, const Asked& asked) {
         authenticated_ = false;
         return respond(asked, Outcome::success(Json(Json::Object{})));
     }
-    if (command == "rrext_ping") return respond(asked, Outcome::success(Json(Json::Object{{"pong", true}})));
+    if (command == "rrext_ping")
+        return respond(asked, Outcome::success(Json(Json::Object{{"pong", true}})));
     if (command == "rrext_public_probe")
-        return respond(asked, Outcome::success(Json(Json::Object{
-                                  {"version", k_version}, {"platform", "linux"},
-                                  {"capabilities", Json(Json::Array{})}, {"apps", Json(Json::Array{})}})));
+        return respond(asked,
+                       Outcome::success(Json(Json::Object{{"version", k_version},
+                                                          {"platform", "linux"},
+                                                          {"capabilities", Json(Json::Array{})},
+                                                          {"apps", Json(Json::Array{})}})));
     // Shutting down: no new tasks. Pipes stay usable, so a client can still close its pipe
     // and collect the result of an object the drain completed.
     if (ctx_.stopping.load() && (command == "execute" || command == "restart"))
         return respond(asked, Outcome::fail(Failure::unavailable, "server is shutting down"));
-    if (command == "execute") return blocking(asked, [this, args] { return ctx_.tasks.execute(args); });
-    if (command == "restart") return blocking(asked, [this, args] { return ctx_.tasks.restart(args); });
+    if (command == "execute")
+        return blocking(asked,
+                        [this, args, key = key_id_] { return ctx_.tasks.execute(args, key); });
+    if (command == "restart")
+        return blocking(asked,
+                        [this, args, key = key_id_] { return ctx_.tasks.restart(args, key); });
     if (command == "terminate")
         return ctx_.tasks.terminate(args, true, [self = shared_from_this(), asked](Outcome o) {
             self->respond(asked, std::move(o));
@@ -116,7 +150,8 @@ void WsSession::dispatch(DapRequest& request, const Asked& asked) {
     if (command == "rrext_services") return respond(asked, ctx_.tasks.services(args));
     if (command == "rrext_monitor") return monitor(request, asked);
     if (command == "rrext_process") return process(request, asked);
-    respond(asked, Outcome::fail(Failure::bad_request, fmt::format("Invalid command: {}", command)));
+    respond(asked,
+            Outcome::fail(Failure::bad_request, fmt::format("Invalid command: {}", command)));
 }
 
 template <typename F>
@@ -135,18 +170,25 @@ void WsSession::authenticate(const DapRequest& request, const Asked& asked) {
     const Json* given = request.arguments.find("auth");
     const std::string credential = given && given->is_string() ? given->as_string() : "";
     const char* refusal = nullptr;
-    if (strip_bearer(credential).empty()) refusal = "No authorization provided";
-    else if (!ctx_.keys.accepts(credential)) refusal = "Invalid API key";
+    if (strip_bearer(credential).empty())
+        refusal = "No authorization provided";
+    else if (!ctx_.keys.accepts(credential))
+        refusal = "Invalid API key";
     if (refusal) {
         ctx_.stats.auth_failures.fetch_add(1, std::memory_order_relaxed);
         respond(asked, Outcome::fail(Failure::unauthorized, refusal));
         return close_after_writes(websocket::close_code::policy_error, refusal);
     }
     authenticated_ = true;
+    key_id_ = ctx_.keys.key_id(credential);
+    pending_.release();
+    auth_timer_.cancel();
     // userToken echoes the key: the client stores it and uses it to log in again.
-    respond(asked, Outcome::success(Json(Json::Object{
-                       {"userId", "local"}, {"userToken", std::string(strip_bearer(credential))},
-                       {"displayName", "sluice"}, {"capabilities", Json(Json::Array{})}})));
+    respond(asked,
+            Outcome::success(Json(Json::Object{{"userId", "local"},
+                                               {"userToken", std::string(strip_bearer(credential))},
+                                               {"displayName", "sluice"},
+                                               {"capabilities", Json(Json::Array{})}})));
 }
 
 void WsSession::monitor(const DapRequest& request, const Asked& asked) {
@@ -165,10 +207,10 @@ void WsSession::push_event(std::string event, Json body, std::string id) {
 
 void WsSession::respond(const Asked& asked, Outcome outcome) {
     if (!outcome.ok()) ctx_.stats.failed_requests.fetch_add(1, std::memory_order_relaxed);
-    net::post(ws_.get_executor(),
-              [self = shared_from_this(), asked, outcome = std::move(outcome)] {
-                  self->queue(response_text(self->next_seq_++, asked.seq, asked.command, outcome));
-              });
+    count_refusal(ctx_.stats, outcome);
+    net::post(ws_.get_executor(), [self = shared_from_this(), asked, outcome = std::move(outcome)] {
+        self->queue(response_text(self->next_seq_++, asked.seq, asked.command, outcome));
+    });
 }
 
 void WsSession::queue(std::string text) {
@@ -181,7 +223,8 @@ void WsSession::queue(std::string text) {
     if (queued_bytes_ > cap) {
         std::fprintf(stderr,
                      "sluice serve: closed a connection that does not read its responses "
-                     "(over %zu bytes queued)\n", cap);
+                     "(over %zu bytes queued)\n",
+                     cap);
         // The message being written stays: the pending write still reads its buffer.
         outbox_.erase(writing_ ? std::next(outbox_.begin()) : outbox_.begin(), outbox_.end());
         queued_bytes_ = 0;
@@ -243,6 +286,8 @@ void WsSession::close_for_shutdown(bool force) {
 void WsSession::finished(beast::error_code) {
     if (finished_) return;
     finished_ = true;
+    auth_timer_.cancel();
+    pending_.release();
     ctx_.monitor.unsubscribe_all(this);
     pipes_.close_all();
     if (accepted_) {
@@ -271,14 +316,16 @@ void WsSession::process(DapRequest& request, const Asked& asked) {
                                             fmt::format("Invalid subcommand {}", subcommand)));
     std::optional<int> id = pipe_id(args);
     if (!id)
-        return respond(asked, Outcome::fail(Failure::bad_request,
-                                            fmt::format("{}: argument \"pipe_id\" must be an integer",
-                                                        subcommand)));
+        return respond(
+            asked,
+            Outcome::fail(Failure::bad_request,
+                          fmt::format("{}: argument \"pipe_id\" must be an integer", subcommand)));
     if (subcommand == "write") {
         std::shared_ptr<Pipe> pipe = pipes_.find(*id);
         if (!pipe)
-            return respond(asked, Outcome::fail(Failure::not_found,
-                                                fmt::format("Write pipe with id {} not found", *id)));
+            return respond(asked,
+                           Outcome::fail(Failure::not_found,
+                                         fmt::format("Write pipe with id {} not found", *id)));
         if (!request.has_data)
             return respond(asked, Outcome::fail(Failure::bad_request,
                                                 "write needs data: send a binary frame (JSON "
@@ -313,24 +360,47 @@ void WsSession::open_pipe(const DapRequest& request, const Asked& asked) {
     info.metadata = *object;
     const Json* provider = args.find("provider");
     std::string wanted = provider && provider->is_string() ? provider->as_string() : "";
-    // Opening waits while the task is at max_inflight: off the network threads.
-    blocking(asked, [this, token, info = std::move(info), mime = mime->as_string(),
-                     wanted]() mutable {
-        try {
-            if (!wanted.empty()) {
-                TaskStatus s = ctx_.engine.status(Token(token));
-                if (!s.nodes.empty() && s.nodes.front().provider != wanted)
-                    return Outcome::fail(Failure::bad_request,
+    if (!wanted.empty()) {
+        TaskStatus status = ctx_.engine.status(Token(token));  // throws UnknownToken
+        if (!status.nodes.empty() && status.nodes.front().provider != wanted)
+            return respond(asked,
+                           Outcome::fail(Failure::bad_request,
                                          fmt::format("You are looking for a \"{}\", but this "
                                                      "pipeline isn't it (its source is \"{}\")",
-                                                     wanted, s.nodes.front().provider));
-            }
-            int id = pipes_.add(ctx_.engine.open_pipe(Token(token), std::move(info), mime));
-            return Outcome::success(Json(Json::Object{{"pipe_id", id}}));
+                                                     wanted, status.nodes.front().provider)));
+    }
+    if (waiting_admissions_ >= k_max_waiting_admissions) return respond(asked, busy(token));
+    ++waiting_admissions_;
+    // Retried on this strand while the task is full: no thread waits for capacity.
+    auto self = shared_from_this();
+    auto attempt = [self, asked, token, info = std::move(info), mime = mime->as_string()] {
+        try {
+            if (self->finished_) return self->admission_done();  // nobody to answer
+            std::optional<Pipe> pipe = self->ctx_.engine.try_open_pipe(Token(token), info, mime);
+            if (!pipe) return false;
+            int id = self->pipes_.add(std::move(*pipe));
+            self->respond(asked, Outcome::success(Json(Json::Object{{"pipe_id", id}})));
         } catch (...) {
-            return outcome_of(std::current_exception());
+            self->respond(asked, outcome_of(std::current_exception()));
         }
-    });
+        return self->admission_done();
+    };
+    AdmissionRetry::start(ws_.get_executor(), ctx_.options.admission_wait, std::move(attempt),
+                          [self, asked, token] {
+                              self->admission_done();
+                              self->respond(asked, self->busy(token));
+                          });
+}
+
+bool WsSession::admission_done() {
+    --waiting_admissions_;
+    return true;
+}
+
+Outcome WsSession::busy(const std::string& token) const {
+    return Outcome::fail(Failure::busy,
+                         fmt::format("task {} is full (max_inflight {}): retry later", token,
+                                     ctx_.options.max_inflight));
 }
 
 }  // namespace sluice::server

@@ -19,7 +19,11 @@ class WsSession final : public Connection,
                         public EventSink,
                         public std::enable_shared_from_this<WsSession> {
 public:
-    WsSession(beast::tcp_stream&& stream, ServerContext& ctx);
+    // Until `auth` succeeds a message may be at most this long (auth and the public commands
+    // are small), and the socket holds `pending`, its place among its IP's unauthenticated ones.
+    static constexpr std::size_t k_unauthenticated_message_bytes = 64 * 1024;
+
+    WsSession(beast::tcp_stream&& stream, ServerContext& ctx, PendingAuth pending);
     ~WsSession();
 
     // Completes the upgrade `request` asked for, then serves the connection.
@@ -34,6 +38,7 @@ private:
     };
 
     void on_accept(beast::error_code ec);
+    void start_auth_timer();
     void do_read();
     void on_read(beast::error_code ec, std::size_t bytes);
     void handle(DapRequest request);
@@ -42,6 +47,8 @@ private:
     void process(DapRequest& request, const Asked& asked);
     void open_pipe(const DapRequest& request, const Asked& asked);
     void monitor(const DapRequest& request, const Asked& asked);
+    bool admission_done();  // one admission of this connection stopped waiting; returns true
+    Outcome busy(const std::string& token) const;
     template <typename F>
     void blocking(const Asked& asked, F work);
 
@@ -58,6 +65,8 @@ private:
     beast::flat_buffer buffer_;
     ServerContext& ctx_;
     PipeTable pipes_;
+    PendingAuth pending_;           // the strand's
+    net::steady_timer auth_timer_;  // closes a socket not authenticated in time
 
     // Strand state.
     std::deque<std::string> outbox_;
@@ -70,8 +79,12 @@ private:
     websocket::close_reason close_reason_;
     std::int64_t next_seq_ = 1;
     bool authenticated_ = false;
+    std::string key_id_;                      // ApiKeys::key_id of the key `auth` proved
     std::atomic<bool> shutting_down_{false};  // close once the last open pipe is closed
     int auth_attempts_ = 0;
+    // Opens of this connection waiting for room in a full task; past the cap: Busy at once.
+    static constexpr std::size_t k_max_waiting_admissions = 256;
+    std::size_t waiting_admissions_ = 0;
 };
 
 }  // namespace sluice::server

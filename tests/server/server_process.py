@@ -3,6 +3,7 @@
 # bounded wait that returns the exit code and every stdout line (the summary among them).
 import os
 import re
+import resource
 import signal
 import subprocess
 import tempfile
@@ -26,10 +27,40 @@ def sluice_binary():
     return os.path.abspath(path)
 
 
+def _limit_files(nofile):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_NOFILE, nofile)
+    return apply
+
+
+def proc_status(pid, field):
+    """A field of /proc/PID/status, e.g. "VmRSS" -> "123456 kB" or "SigIgn" -> a hex mask."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name == field:
+                return value.strip()
+    raise KeyError(field)
+
+
+def rss_bytes(pid, field="VmRSS"):
+    """Resident memory now, or its peak so far with field="VmHWM" (freed buffers not hidden)."""
+    return int(proc_status(pid, field).split()[0]) * 1024
+
+
+def cpu_seconds(pid):
+    """utime + stime of the process so far, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class ServerProcess:
     """A running `sluice serve`; .port, .keys, .lines (stdout so far), .stop()."""
 
-    def __init__(self, args=(), keys=DEFAULT_KEYS, env=None, start_timeout=20.0):
+    def __init__(self, args=(), keys=DEFAULT_KEYS, env=None, start_timeout=20.0, nofile=None,
+                 cwd=None):
+        """nofile: (soft, hard) RLIMIT_NOFILE for the child; cwd: its working directory."""
         self.binary = sluice_binary()
         self.keys = list(keys or ())
         self.host = None
@@ -47,7 +78,8 @@ class ServerProcess:
         command = [self.binary, "serve", "--host", "127.0.0.1", "--port", "0", *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._stderr,
                                         stdin=subprocess.DEVNULL, env=child_env, text=True,
-                                        bufsize=1)
+                                        bufsize=1, cwd=cwd,
+                                        preexec_fn=_limit_files(nofile) if nofile else None)
         self._reader = threading.Thread(target=self._read_stdout, daemon=True)
         self._reader.start()
         try:
@@ -93,6 +125,18 @@ class ServerProcess:
                 if self.exit_code is not None or remaining <= 0:
                     raise TimeoutError(f"no stdout line matching {pattern.pattern!r}")
                 self._changed.wait(remaining)
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def wait_for_stderr(self, text, timeout):
+        """Polls stderr until it contains text; TimeoutError after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr():
+            if time.monotonic() > deadline or not self.alive():
+                raise TimeoutError(f"stderr never held {text!r}: {self.stderr()[-1000:]!r}")
+            time.sleep(0.02)  # polling a file with a deadline, not synchronising
 
     def alive(self):
         return self.process.poll() is None
