@@ -118,6 +118,11 @@ void Inflight::wait_for_slot(std::chrono::milliseconds timeout) {
     changed_.wait_for(lock, timeout, [&] { return entries_.size() < capacity_; });
 }
 
+bool Inflight::wait_at_most(std::size_t count, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return entries_.size() <= count; });
+}
+
 bool Inflight::wait_empty(std::chrono::steady_clock::time_point deadline) {
     std::unique_lock lock(mutex_);
     return changed_.wait_until(lock, deadline, [&] { return entries_.empty(); });

@@ -46,6 +46,8 @@ public:
     void tick(std::chrono::milliseconds in_progress_every);
     // Waits until a slot frees or `timeout` passes.
     void wait_for_slot(std::chrono::milliseconds timeout);
+    // Waits until at most `count` objects are in flight or `timeout` passes; true when so.
+    bool wait_at_most(std::size_t count, std::chrono::milliseconds timeout);
     // Waits until nothing is in flight or `deadline`; true when empty.
     bool wait_empty(std::chrono::steady_clock::time_point deadline);
     std::size_t size();

@@ -10,6 +10,7 @@
 #include <sluice/engine.hpp>
 
 #include "poison.hpp"
+#include "suspects.hpp"
 #include "worker_tasks.hpp"
 
 namespace sluice::cluster {
@@ -55,7 +56,8 @@ public:
           tokens_(open_tokens(connection.js.get(), options.layout.replicas)),
           engine_(engine_options(options)),
           tasks_(engine_, tokens_, options.idle_ttl),
-          poison_(connection) {}
+          poison_(connection),
+          suspects_(connection.js.get(), options.layout) {}
 
     void run(const std::atomic<bool>& stop);
     std::size_t drain();
@@ -70,6 +72,8 @@ private:
     void subscribe();
     void fetch_batch(std::size_t free);
     void dispatch(natsMsg* msg);
+    void execute(const Fetched& in, natsMsg* msg);
+    void run_suspect();
     void fail(const Fetched& in, const std::string& reason) {
         inflight_.finish(in.sequence, result_subject(in.token, false), in.object_id,
                          failed_result_json(in.object_id, reason), reason);
@@ -85,6 +89,7 @@ private:
     Engine engine_;
     WorkerTasks tasks_;
     PoisonListener poison_;
+    Suspects suspects_;
     std::string last_fetch_error_;
 };
 
@@ -109,6 +114,10 @@ void WorkerLoop::run(const std::atomic<bool>& stop) {
     while (!stop.load(std::memory_order_relaxed)) {
         inflight_.tick(in_progress_every());
         poison_.answer_pending(layout_.max_deliver);
+        if (!suspects_.empty()) {  // no fetch while suspects wait: each must run alone
+            run_suspect();
+            continue;
+        }
         const std::size_t free = inflight_.free_slots();
         if (free == 0) {
             inflight_.wait_for_slot(std::chrono::milliseconds(k_fetch_wait_ms));
@@ -148,6 +157,24 @@ void WorkerLoop::dispatch(natsMsg* msg) {
     inflight_.start(in.sequence, msg);
     if (in.delivered >= static_cast<std::uint64_t>(layout_.max_deliver) && layout_.max_deliver > 1)
         return fail(in, poison_reason(in.object_id, in.delivered));
+    if (in.delivered >= 2)
+        return suspects_.hold({in.sequence, in.delivered, in.token, in.object_id, msg});
+    execute(in, msg);
+}
+
+// Waits (bounded, ticking InProgress) until nothing but held suspects is in flight, then runs
+// the next one alone, or fails it when it already crashed a worker alone.
+void WorkerLoop::run_suspect() {
+    if (!inflight_.wait_at_most(suspects_.size(), in_progress_every())) return;
+    HeldObject held = suspects_.next();
+    const Fetched in{held.sequence, held.delivered, held.token, held.object_id};
+    if (suspects_.convicted(in.object_id))
+        return fail(in, convicted_reason(in.object_id, in.delivered));
+    suspects_.record_alone_run(in.object_id);
+    execute(in, held.msg);
+}
+
+void WorkerLoop::execute(const Fetched& in, natsMsg* msg) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::variant<Token, std::string> task = tasks_.task(in.token);
         if (auto* reason = std::get_if<std::string>(&task)) return fail(in, *reason);
@@ -176,15 +203,14 @@ void WorkerLoop::dispatch(natsMsg* msg) {
     fail(in, fmt::format("token \"{}\": its local task ended twice in a row", in.token));
 }
 
+// Held suspects never started: they go back to NATS after AckWait, like a crashed worker's.
 std::size_t WorkerLoop::drain() {
     // Fetching has stopped. The subscription lives on until the engine is gone: acking a
     // message of a destroyed subscription crashes 3.4.1 (nats.c #637).
     const auto deadline = std::chrono::steady_clock::now() + options_.drain_deadline;
     while (std::chrono::steady_clock::now() < deadline) {
         inflight_.tick(in_progress_every());
-        if (inflight_.wait_empty(
-                std::min(deadline, std::chrono::steady_clock::now() + in_progress_every())))
-            break;
+        if (inflight_.wait_at_most(suspects_.size(), in_progress_every())) break;
     }
     return inflight_.size();
 }
