@@ -1,6 +1,8 @@
 // nats_handle.cpp — turning libnats statuses into ClusterError messages.
 #include "nats_handle.hpp"
 
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace sluice::cluster {
@@ -8,7 +10,9 @@ namespace sluice::cluster {
 std::string describe(natsStatus status, jsErrCode js_error) {
     std::string text = natsStatus_GetText(status);
     natsStatus last_status = NATS_OK;
-    if (const char* last = nats_GetLastError(&last_status); last && *last && text != last)
+    // The last error often repeats the status text behind a source location: add only news.
+    if (const char* last = nats_GetLastError(&last_status);
+        last && *last && std::string_view(last).find(text) == std::string_view::npos)
         text += fmt::format(" ({})", last);
     if (js_error != 0) text += fmt::format(" [JetStream error {}]", static_cast<int>(js_error));
     return text;
