@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly root=$PWD
 readonly packages=(build-essential cmake ninja-build pkg-config libtbb-dev libsimdjson-dev
                    libfmt-dev libssl-dev libre2-dev libxxhash-dev libboost1.81-dev doctest-dev
-                   python3 python3-websockets)
+                   python3 python3-websockets nats-server libnats-dev)
 jobs=$(nproc 2>/dev/null || echo 2)
 readonly jobs
 

@@ -16,6 +16,7 @@
 #include "messages.hpp"
 #include "process_setup.hpp"
 #include "run_options.hpp"
+#include "worker_command.hpp"
 
 namespace {
 
@@ -30,6 +31,8 @@ constexpr const char* k_usage =
     "  sluice help [run]                                this text (or the run options)\n"
     "  sluice serve [options]                           the network server (RocketRide\n"
     "                                                   protocol + HTTP; --help for options)\n"
+    "  sluice worker --nats URL[,URL...]                cluster mode: run objects from NATS\n"
+    "  sluice cluster use|send|status|terminate ...     cluster mode: the front (--help)\n"
     "\n"
     "exit codes: 0 ok; 1 an object failed (run) or the pipeline is invalid (validate);\n"
     "            2 usage error, bad pipeline or unreadable input; 130/143 after Ctrl-C/SIGTERM\n";
@@ -49,6 +52,8 @@ int dispatch(int argc, char** argv) {
     const std::string_view command = argv[0];
     if (command == "run") return sluice::cli::run_command(argc, argv);
     if (command == "validate") return sluice::cli::validate_command(argc, argv);
+    if (command == "worker" || command == "cluster")
+        return sluice::cli::cluster_mode_command(argc, argv);
     if (command == "nodes") return sluice::cli::nodes_command(argc, argv);
     if (command == "help" || command == "--help" || command == "-h") return help(argc, argv);
     if (command == "version" || command == "--version") {

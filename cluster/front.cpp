@@ -1,0 +1,261 @@
+// front.cpp — ClusterFront: claims tokens in KV, publishes objects (Nats-Msg-Id = object id),
+// hands results from the results stream to the waiting futures, and runs the cluster-wide
+// terminate: draining -> results == accepted -> dead.
+#include "front.hpp"
+
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include <sluice/pipeline.hpp>
+
+#include "results_feed.hpp"
+#include "state_cache.hpp"
+#include "stream_counts.hpp"
+#include "token_state.hpp"
+
+namespace sluice::cluster {
+
+std::string ClusterStatus::to_json() const {
+    // `token` passed check_token_name: no character needs escaping.
+    return fmt::format(
+        R"({{"token":"{}","state":"{}","accepted":{},"completed":{},"failed":{},"unanswered":{}}})",
+        token, state, accepted, completed, failed, unanswered);
+}
+
+class ClusterFront::Impl {
+public:
+    explicit Impl(FrontOptions options)
+        : options_(std::move(options)),
+          connection_(connect(options_.urls, options_.name, nullptr)),
+          layout_(ensure_layout(connection_.js.get(), options_.layout)),
+          tokens_(open_tokens(connection_.js.get(), options_.layout.replicas)),
+          states_(tokens_),
+          results_(connection_.js.get()) {}
+
+    void use(const std::string& token, std::string_view pipeline_json) {
+        check_token_name(token);
+        parse_pipeline(pipeline_json);  // throws JsonError / InvalidPipeline before any claim
+        tokens_.claim(token, pipeline_json);
+        states_.set(token, TokenState::running);
+    }
+
+    std::future<ClusterResult> send_async(const std::string& token, std::string_view data,
+                                          std::string_view mime, std::string_view name);
+    ClusterStatus status(const std::string& token);
+    ClusterStatus terminate(const std::string& token, std::chrono::milliseconds deadline);
+
+private:
+    void refuse_unless_running(const std::string& token);
+    void publish(const std::string& token, const std::string& id, std::string_view data,
+                 std::string_view mime, std::string_view name);
+    ClusterStatus counts(const std::string& token, TokenState state);
+    void bury(const std::string& token, const ClusterStatus& final_status);
+
+    FrontOptions options_;
+    Connection connection_;
+    Layout layout_;
+    TokenStore tokens_;
+    StateCache states_;
+    ResultsFeed results_;
+};
+
+namespace {
+
+std::string new_object_id() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("{:016x}{:016x}", random(), random());
+}
+
+std::string final_key(std::string_view token) { return fmt::format("final.{}", token); }
+
+}  // namespace
+
+std::optional<ClusterStatus> read_final(TokenStore& tokens, const std::string& token);
+
+void ClusterFront::Impl::refuse_unless_running(const std::string& token) {
+    std::optional<TokenState> state = states_.get(token);
+    if (!state)
+        throw UnknownToken(fmt::format(
+            "unknown token \"{}\" in the cluster; start a pipeline with use() first", token));
+    if (*state != TokenState::running)
+        throw TaskTerminated(
+            fmt::format("task {} was terminated; start a new pipeline with use()", token));
+}
+
+std::future<ClusterResult> ClusterFront::Impl::send_async(const std::string& token,
+                                                          std::string_view data,
+                                                          std::string_view mime,
+                                                          std::string_view name) {
+    check_token_name(token);
+    refuse_unless_running(token);
+    results_.follow(token);
+    const std::string id = new_object_id();
+    std::future<ClusterResult> result = results_.expect(id);
+    try {
+        publish(token, id, data, mime, name);
+    } catch (...) {
+        results_.forget(id);
+        throw;
+    }
+    return result;
+}
+
+// Retries with the same Nats-Msg-Id: a publish whose ack was lost is stored once.
+void ClusterFront::Impl::publish(const std::string& token, const std::string& id,
+                                 std::string_view data, std::string_view mime,
+                                 std::string_view name) {
+    const std::string subject = input_subject(token);
+    const auto deadline = std::chrono::steady_clock::now() + options_.publish_timeout;
+    jsPubOptions pub;
+    jsPubOptions_Init(&pub);
+    pub.MsgId = id.c_str();
+    pub.MaxWait = 2'000;
+    for (;;) {
+        natsMsg* raw = nullptr;
+        check(natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(),
+                             static_cast<int>(data.size())),
+              fmt::format("token \"{}\": building object {}", token, id));
+        MsgPtr msg(raw);
+        natsMsgHeader_Set(raw, k_header_mime, std::string(mime).c_str());
+        if (!name.empty()) natsMsgHeader_Set(raw, k_header_name, std::string(name).c_str());
+        jsPubAck* ack = nullptr;
+        jsErrCode js_error = static_cast<jsErrCode>(0);
+        natsStatus status = js_PublishMsg(&ack, connection_.js.get(), raw, &pub, &js_error);
+        PubAckPtr owned_ack(ack);
+        if (status == NATS_OK) return;
+        if (js_error == JSStreamStoreFailedErr || js_error == JSStreamMessageExceedsMaximumErr)
+            throw Busy(
+                fmt::format("token \"{}\": the cluster refused object {}: {}; the input "
+                            "stream {} is full or the object too large, retry later",
+                            token, id, describe(status, js_error), k_input_stream));
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw ClusterError(fmt::format(
+                "token \"{}\": NATS did not accept object {} within {} ms: {}; is the cluster "
+                "reachable?",
+                token, id, options_.publish_timeout.count(), describe(status, js_error)));
+        // A back-off while NATS fails over or reconnects, bounded by the publish deadline.
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+ClusterStatus ClusterFront::Impl::counts(const std::string& token, TokenState state) {
+    ClusterStatus status;
+    status.token = token;
+    status.state = std::string(to_string(state));
+    status.accepted =
+        count_subjects(connection_.js.get(), k_input_stream, input_subject(token)).total;
+    SubjectCounts results =
+        count_subjects(connection_.js.get(), k_output_stream, results_filter(token));
+    status.completed = results.ok;
+    status.failed = results.failed;
+    return status;
+}
+
+ClusterStatus ClusterFront::Impl::status(const std::string& token) {
+    check_token_name(token);
+    std::optional<TokenRecord> record = tokens_.state(token);
+    if (!record) throw UnknownToken(fmt::format("unknown token \"{}\" in the cluster", token));
+    if (record->state == TokenState::dead) {
+        if (std::optional<ClusterStatus> final_status = read_final(tokens_, token))
+            return *final_status;
+    }
+    return counts(token, record->state);
+}
+
+ClusterStatus ClusterFront::Impl::terminate(const std::string& token,
+                                            std::chrono::milliseconds deadline) {
+    check_token_name(token);
+    for (;;) {  // each turn either moves the state or sees another front move it
+        std::optional<TokenRecord> record = tokens_.state(token);
+        if (!record) throw UnknownToken(fmt::format("unknown token \"{}\" in the cluster", token));
+        if (record->state != TokenState::running)
+            throw TaskTerminated(
+                fmt::format("task {} was terminated; start a new pipeline with use()", token));
+        if (tokens_.advance(token, *record, TokenState::draining)) break;
+    }
+    states_.set(token, TokenState::draining);
+    // The cluster-wide drain: poll the stream counters until every accepted object is answered.
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    ClusterStatus status = counts(token, TokenState::draining);
+    while (status.completed + status.failed < status.accepted &&
+           std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll with a deadline
+        status = counts(token, TokenState::draining);
+    }
+    const std::uint64_t answered = status.completed + status.failed;
+    status.unanswered = status.accepted > answered ? status.accepted - answered : 0;
+    status.state = "dead";
+    bury(token, status);
+    return status;
+}
+
+}  // namespace sluice::cluster
+
+namespace sluice::cluster {
+
+// The final counts go to KV before the state turns dead, so status() of a dead token always
+// finds them; then the token's objects leave the input stream (dead is permanent: nothing will
+// ever run them).
+void ClusterFront::Impl::bury(const std::string& token, const ClusterStatus& final_status) {
+    const std::string key = final_key(token);
+    const std::string value =
+        fmt::format("{} {} {} {}", final_status.accepted, final_status.completed,
+                    final_status.failed, final_status.unanswered);
+    check(kvStore_PutString(nullptr, tokens_.kv(), key.c_str(), value.c_str()),
+          fmt::format("token \"{}\": storing its final status", token));
+    for (;;) {
+        std::optional<TokenRecord> record = tokens_.state(token);
+        if (!record || record->state == TokenState::dead) break;
+        if (tokens_.advance(token, *record, TokenState::dead)) break;
+    }
+    states_.set(token, TokenState::dead);
+    jsOptions options;
+    jsOptions_Init(&options);
+    const std::string subject = input_subject(token);
+    options.Stream.Purge.Subject = subject.c_str();
+    jsErrCode js_error = static_cast<jsErrCode>(0);
+    js_PurgeStream(connection_.js.get(), k_input_stream, &options, &js_error);
+}
+
+std::optional<ClusterStatus> read_final(TokenStore& tokens, const std::string& token) {
+    const std::string key = final_key(token);
+    kvEntry* raw = nullptr;
+    if (kvStore_Get(&raw, tokens.kv(), key.c_str()) != NATS_OK) return std::nullopt;
+    KvEntryPtr entry(raw);
+    ClusterStatus status;
+    status.token = token;
+    status.state = "dead";
+    unsigned long long values[4] = {};
+    if (std::sscanf(kvEntry_ValueString(raw), "%llu %llu %llu %llu", &values[0], &values[1],
+                    &values[2], &values[3]) != 4)
+        return std::nullopt;
+    status.accepted = values[0];
+    status.completed = values[1];
+    status.failed = values[2];
+    status.unanswered = values[3];
+    return status;
+}
+
+ClusterFront::ClusterFront(FrontOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+ClusterFront::~ClusterFront() = default;
+
+void ClusterFront::use(const std::string& token, std::string_view pipeline_json) {
+    impl_->use(token, pipeline_json);
+}
+std::future<ClusterResult> ClusterFront::send_async(const std::string& token, std::string_view data,
+                                                    std::string_view mime, std::string_view name) {
+    return impl_->send_async(token, data, mime, name);
+}
+ClusterStatus ClusterFront::status(const std::string& token) { return impl_->status(token); }
+ClusterStatus ClusterFront::terminate(const std::string& token,
+                                      std::chrono::milliseconds deadline) {
+    return impl_->terminate(token, deadline);
+}
+
+}  // namespace sluice::cluster

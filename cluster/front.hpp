@@ -1,0 +1,68 @@
+// front.hpp — ClusterFront: use / send / status / terminate over NATS JetStream, for the CLI
+// (`sluice cluster ...`) and for `sluice serve --nats`. Stateless apart from its connection:
+// several fronts may serve the same cluster.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "layout.hpp"
+
+namespace sluice::cluster {
+
+struct FrontOptions {
+    std::string urls;  // nats://HOST:PORT[,...]
+    std::string name = "sluice-front";
+    LayoutOptions layout;
+    // A send retries its publish (same Nats-Msg-Id) this long before giving up.
+    std::chrono::milliseconds publish_timeout{10'000};
+};
+
+struct ClusterResult {
+    std::string object_id;
+    std::string json;   // the RocketRide result shape, as the worker published it
+    std::string error;  // empty when the object completed
+    bool ok() const noexcept { return error.empty(); }
+};
+
+struct ClusterStatus {
+    std::string token;
+    std::string state;             // running | draining | dead
+    std::uint64_t accepted = 0;    // objects the input stream stored
+    std::uint64_t completed = 0;   // results without an error
+    std::uint64_t failed = 0;      // results with one
+    std::uint64_t unanswered = 0;  // dead only: accepted without a result at the drain deadline
+    std::string to_json() const;
+};
+
+class ClusterFront {
+public:
+    // Connects and creates the cluster's streams and bucket when absent. Throws ClusterError.
+    explicit ClusterFront(FrontOptions options);
+    ~ClusterFront();
+    ClusterFront(const ClusterFront&) = delete;
+    ClusterFront& operator=(const ClusterFront&) = delete;
+
+    // Claims `token` cluster-wide with `pipeline_json` (validated here first). Throws
+    // InvalidPipeline/JsonError, AlreadyRunning (live token), TaskTerminated (dead token).
+    void use(const std::string& token, std::string_view pipeline_json);
+    // Accepted once the input stream acked it (the future then waits for the result). Throws
+    // TaskTerminated once the token drains, UnknownToken, Busy (input stream full), ClusterError.
+    std::future<ClusterResult> send_async(const std::string& token, std::string_view data,
+                                          std::string_view mime = "text/plain",
+                                          std::string_view name = {});
+    ClusterStatus status(const std::string& token);
+    // draining (every front refuses sends) -> wait until results == accepted (bounded by
+    // `deadline`) -> dead, forever. Throws UnknownToken, TaskTerminated when already closed.
+    ClusterStatus terminate(const std::string& token, std::chrono::milliseconds deadline);
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sluice::cluster

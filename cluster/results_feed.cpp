@@ -1,0 +1,71 @@
+// results_feed.cpp — ordered consumers on the results stream, one per followed token.
+#include "results_feed.hpp"
+
+#include <fmt/format.h>
+
+#include "layout.hpp"
+
+namespace sluice::cluster {
+namespace {
+
+void deliver(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+    static_cast<ResultsFeed*>(closure)->on_result(msg);
+    natsMsg_Destroy(msg);
+}
+
+}  // namespace
+
+ResultsFeed::~ResultsFeed() {
+    std::unordered_map<std::string, SubscriptionPtr> followed;
+    {
+        std::lock_guard lock(mutex_);
+        followed.swap(followed_);
+    }
+    // Unsubscribe waits for no callback; draining the connection later finishes them.
+    for (auto& [token, subscription] : followed) natsSubscription_Unsubscribe(subscription.get());
+}
+
+void ResultsFeed::follow(const std::string& token) {
+    std::lock_guard lock(mutex_);
+    if (followed_.contains(token)) return;
+    jsSubOptions sub_options;
+    jsSubOptions_Init(&sub_options);
+    sub_options.Stream = k_output_stream;
+    sub_options.Ordered = true;
+    sub_options.Config.DeliverPolicy = js_DeliverNew;
+    const std::string filter = results_filter(token);
+    natsSubscription* raw = nullptr;
+    jsErrCode js_error = static_cast<jsErrCode>(0);
+    check(js_Subscribe(&raw, js_, filter.c_str(), deliver, this, nullptr, &sub_options, &js_error),
+          fmt::format("token \"{}\": following its results on {}", token, k_output_stream), {},
+          js_error);
+    followed_.emplace(token, SubscriptionPtr(raw));
+}
+
+std::future<ClusterResult> ResultsFeed::expect(const std::string& object_id) {
+    std::lock_guard lock(mutex_);
+    return waiting_[object_id].get_future();
+}
+
+void ResultsFeed::forget(const std::string& object_id) {
+    std::lock_guard lock(mutex_);
+    waiting_.erase(object_id);
+}
+
+void ResultsFeed::on_result(natsMsg* msg) {
+    ClusterResult result;
+    result.object_id = header(msg, k_header_msg_id);
+    result.error = header(msg, k_header_error);
+    result.json.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
+    std::promise<ClusterResult> promise;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = waiting_.find(result.object_id);
+        if (it == waiting_.end()) return;  // another front's object, or answered already
+        promise = std::move(it->second);
+        waiting_.erase(it);
+    }
+    promise.set_value(std::move(result));
+}
+
+}  // namespace sluice::cluster

@@ -1,0 +1,58 @@
+// state_cache.cpp — the KV watcher thread behind StateCache.
+#include "state_cache.hpp"
+
+#include <fmt/format.h>
+
+namespace sluice::cluster {
+
+StateCache::StateCache(TokenStore& tokens) : tokens_(tokens) {
+    kvWatcher* raw = nullptr;
+    check(kvStore_Watch(&raw, tokens_.kv(), "state.>", nullptr), "watching token states in KV");
+    watcher_.reset(raw);
+    thread_ = std::thread([this] { watch(); });
+}
+
+StateCache::~StateCache() {
+    // release: pairs with the watcher thread's acquire load; it exits within one Next timeout.
+    stopping_.store(true, std::memory_order_release);
+    kvWatcher_Stop(watcher_.get());
+    thread_.join();
+}
+
+void StateCache::watch() {
+    while (!stopping_.load(std::memory_order_acquire)) {
+        kvEntry* raw = nullptr;
+        natsStatus status = kvWatcher_Next(&raw, watcher_.get(), 250);
+        if (status == NATS_TIMEOUT) continue;
+        if (status != NATS_OK) {
+            if (status == NATS_ILLEGAL_STATE) return;  // stopped
+            continue;
+        }
+        if (!raw) continue;  // the marker after the initial values
+        KvEntryPtr entry(raw);
+        std::string_view key = kvEntry_Key(raw);
+        if (!key.starts_with("state.") || kvEntry_Operation(raw) != kvOp_Put) continue;
+        if (std::optional<TokenState> state = parse_state(kvEntry_ValueString(raw)))
+            set(std::string(key.substr(6)), *state);
+    }
+}
+
+std::optional<TokenState> StateCache::get(const std::string& token) {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = states_.find(token); it != states_.end()) return it->second;
+    }
+    std::optional<TokenRecord> record = tokens_.state(token);
+    if (!record) return std::nullopt;
+    set(token, record->state);
+    std::lock_guard lock(mutex_);
+    return states_.at(token);  // set() never lowers a state: this is the newest known
+}
+
+void StateCache::set(const std::string& token, TokenState state) {
+    std::lock_guard lock(mutex_);
+    auto [it, inserted] = states_.emplace(token, state);
+    if (!inserted && static_cast<int>(state) > static_cast<int>(it->second)) it->second = state;
+}
+
+}  // namespace sluice::cluster

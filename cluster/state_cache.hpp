@@ -1,0 +1,41 @@
+// state_cache.hpp — a front's view of every token's state, kept current by a KV watcher, so a
+// send checks it without a round trip and every front refuses a draining token's sends within
+// the watcher's delivery time.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "token_state.hpp"
+
+namespace sluice::cluster {
+
+class StateCache {
+public:
+    explicit StateCache(TokenStore& tokens);
+    ~StateCache();
+    StateCache(const StateCache&) = delete;
+    StateCache& operator=(const StateCache&) = delete;
+
+    // The cached state, or KV's when the token was not seen yet; nullopt for an unknown token.
+    std::optional<TokenState> get(const std::string& token);
+    // A state this front just wrote. States only move forward, so a late watcher update
+    // carrying an older state is ignored.
+    void set(const std::string& token, TokenState state);
+
+private:
+    void watch();
+
+    TokenStore& tokens_;
+    KvWatcherPtr watcher_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, TokenState> states_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+}  // namespace sluice::cluster
