@@ -47,6 +47,10 @@ TaskConfig EngineImpl::make_config(const PipelineSpec& spec, const UseOptions& o
     config.token = options.token.empty() ? make_token() : options.token;
     config.name = !options.name.empty() ? options.name : spec.name;
     config.threads = options.threads ? options.threads : options_.default_threads;
+    const unsigned share = options_.worker_threads > options_.workers_kept_free
+                               ? options_.worker_threads - options_.workers_kept_free
+                               : 1;
+    config.threads = std::clamp(config.threads, 1u, share);
     config.ttl_seconds = options.ttl.value_or(options_.default_ttl);
     if (config.ttl_seconds < 0) throw UsageError("ttl must be >= 0 seconds (0 = never)");
     config.max_inflight = options.max_inflight ? options.max_inflight : options_.default_max_inflight;

@@ -16,6 +16,8 @@ const char* const k_serve_usage =
     "  --port N                port (default 5565; 0 = any free port)\n"
     "  --threads N             network threads (default 2)\n"
     "  --engine-threads N      TBB workers shared by all tasks (default: every core)\n"
+    "  --workers-kept-free N   workers no single task may take, so one tenant's compute\n"
+    "                          cannot hold them all (default 1; a task gets at least 1)\n"
     "  --api-key-file FILE     accepted API keys, one per line (also: SLUICE_API_KEYS=k1,k2);\n"
     "                          with neither, a key is generated and printed once\n"
     "  --max-message-mb N      largest WebSocket message or HTTP body (default 64)\n"
@@ -64,6 +66,8 @@ bool parse_limit(ServeOptions& o, std::string_view arg, std::string_view value) 
         o.auth_timeout = seconds(number<unsigned>(arg, value, 1, 3600));
     else if (arg == "--admission-wait")
         o.admission_wait = seconds(number<unsigned>(arg, value, 0, 3600));
+    else if (arg == "--workers-kept-free")
+        o.workers_kept_free = number<unsigned>(arg, value, 0, 1024);
     else if (arg == "--max-inflight")
         o.max_inflight = number<std::size_t>(arg, value, 1, k_huge);
     else if (arg == "--max-tasks")

@@ -15,6 +15,7 @@ struct ServeOptions {
     std::uint16_t port = 5565;       // RocketRide's default; 0 = any free port
     unsigned io_threads = 2;         // threads running the network event loop
     unsigned engine_threads = 0;     // TBB workers for all tasks (0 = the machine's cores)
+    unsigned workers_kept_free = 1;  // workers no single task may take (multi-tenant default)
     std::optional<std::filesystem::path> api_key_file;
     std::size_t max_message_bytes = 64u << 20;  // WebSocket message / HTTP body limit
     std::chrono::milliseconds drain_deadline{30'000};

@@ -28,6 +28,7 @@ constexpr auto k_exit_bound = std::chrono::seconds(2);
 EngineOptions engine_options(const ServeOptions& o) {
     EngineOptions e;
     e.worker_threads = o.engine_threads;
+    e.workers_kept_free = o.workers_kept_free;
     e.default_ttl = o.default_ttl;
     e.drain_deadline = o.drain_deadline;
     e.default_max_inflight = o.max_inflight;

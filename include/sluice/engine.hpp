@@ -37,6 +37,10 @@ struct PipeState;
 struct EngineOptions {
     unsigned worker_threads = 0;  // TBB workers for all tasks; 0 = hardware threads (at least 2)
     unsigned default_threads = 0;  // a task's concurrency when use() does not say; 0 = workers
+    // Workers no single task may take: a task's concurrency (default or asked for in use())
+    // is at most worker_threads - this, and at least 1. A server sets 1, so no tenant's
+    // compute-bound nodes can hold every worker while another tenant waits.
+    unsigned workers_kept_free = 0;
     double default_ttl = 0;        // idle seconds before a task is terminated; 0 = never
     std::size_t default_max_inflight = 4096;  // objects inside one task's graph at once
     std::chrono::milliseconds drain_deadline{30'000};  // for terminate() without a deadline

@@ -101,3 +101,31 @@ TEST_CASE("terminate drains what waits in the pool; the deadline drops it unproc
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("isolation") {
+
+TEST_CASE("workers_kept_free stops one task's compute from holding every TBB worker") {
+    register_test_nodes();
+    // Two workers, one kept free: the stuck task gets one, whatever threads it asks for.
+    Engine engine(EngineOptions{.worker_threads = 2, .workers_kept_free = 1});
+    auto valve = Valve::get("kept-free");
+    Token stuck = engine.use(chain_pipeline({"test_valve"}, R"({"valve": "kept-free"})"),
+                             UseOptions{.threads = 8});
+    std::vector<std::future<Result>> held;
+    for (int i = 0; i < 10; ++i) held.push_back(engine.send_async(stuck, "held"));
+    REQUIRE(valve->wait_arrivals(1));
+    // Without the clamp the second worker joins the stuck task within microseconds (nothing
+    // else wants it): its absence for half a second is the clamp at work, not a race.
+    CHECK_FALSE(valve->wait_arrivals(2, 500ms));
+    Token echo = engine.use(k_echo_pipeline);
+    for (int i = 0; i < 20; ++i) {
+        auto r = engine.send_async(echo, "ping");
+        REQUIRE(r.wait_for(10s) == std::future_status::ready);
+    }
+    CHECK(valve->arrivals() == 1);  // one body at a time: the task's share is one worker
+    valve->open();
+    for (auto& f : held) REQUIRE(ready_within(f));
+    check_accounting(engine.terminate(stuck).get());
+}
+
+}  // TEST_SUITE

@@ -184,9 +184,9 @@ void Valve::pass() {
     cv_.wait(lock, [&] { return open_; });
 }
 
-bool Valve::wait_arrivals(int n) {
+bool Valve::wait_arrivals(int n, std::chrono::milliseconds bound) {
     std::unique_lock lock(mutex_);
-    return cv_.wait_for(lock, std::chrono::seconds(30), [&] { return arrived_.load() >= n; });
+    return cv_.wait_for(lock, bound, [&] { return arrived_.load() >= n; });
 }
 
 void set_probe(const std::string& name, std::function<void(const Item&)> hook) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -23,8 +24,8 @@ public:
     void open();
     void pass();    // called by the node: counts an arrival, waits until open
     void arrive();  // counts an arrival without waiting
-    // Blocks until `n` bodies have arrived (bounded: fails the test after 30 s).
-    bool wait_arrivals(int n);
+    // Blocks until `n` bodies have arrived, at most `bound` (false then).
+    bool wait_arrivals(int n, std::chrono::milliseconds bound = std::chrono::seconds(30));
     int arrivals() const { return arrived_.load(); }
 
 private:
