@@ -13,13 +13,22 @@ namespace re2 {
 class RE2;
 }
 
+namespace sluice {
+class NodeBudget;
+}
+
 namespace sluice::nodes {
 
 // A compiled RE2 pattern; thread-safe to match from several threads at once.
 class Pattern {
 public:
-    // Throws ConfigError `config "<where>": bad regex "<pattern>": <RE2's reason>`.
+    // A built-in pattern (RE2's default memory). Throws ConfigError `config "<where>": bad
+    // regex "<pattern>": <RE2's reason>`.
     Pattern(std::string_view where, const std::string& pattern);
+    // A user's pattern: RE2 may use at most the budget's regex_memory_per_pattern for it (a
+    // pattern that needs more is a ConfigError naming that limit), and that much is reserved
+    // from the pipeline's regex_memory_per_pipeline (over it: ConfigError naming both).
+    Pattern(std::string_view where, const std::string& pattern, NodeBudget& budget);
     ~Pattern();
     Pattern(Pattern&&) noexcept;
     Pattern& operator=(Pattern&&) noexcept;

@@ -19,7 +19,7 @@ struct PiiMatch {
 
 // The built-in kinds, in priority order (earlier wins when matches overlap).
 inline constexpr std::string_view k_pii_kinds[] = {"email", "iban", "credit_card", "ssn",
-                                                   "ipv6", "ipv4", "phone"};
+                                                   "ipv6",  "ipv4", "phone"};
 
 class PiiDetector {
 public:
@@ -36,7 +36,7 @@ public:
     std::vector<PiiMatch> find(std::string_view text) const;
 
 private:
-    std::vector<std::unique_ptr<Kind>> kinds_;
+    std::vector<const Kind*> kinds_;  // shared, compiled once per process
     std::vector<Custom> customs_;
 };
 
