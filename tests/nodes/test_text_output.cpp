@@ -171,11 +171,10 @@ TEST_SUITE("nodes") {
             const bool answered =
                 sent.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
             CHECK(answered);
-            if (!answered) {  // unblock a writer stuck in open(): give it a reader, then fail
-                int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
-                sent.wait();
-                ::close(reader);
-            }
+            // A writer stuck in open(): give it a reader (kept open until the drain, so its write
+            // cannot raise SIGPIPE), then fail.
+            int reader = answered ? -1 : ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+            sent.wait();
             const fs::path shown = with_root ? fs::canonical(dir.path / "root") / "out" / "pipe.txt"
                                              : fs::path(directory) / "pipe.txt";
             CHECK(sent.get().error ==
@@ -184,6 +183,7 @@ TEST_SUITE("nodes") {
                       "is not a regular file (a FIFO)",
                       shown.string()));
             check_accounting(engine.terminate(token).get());
+            if (reader >= 0) ::close(reader);
         }
     }
 
