@@ -62,7 +62,7 @@ public:
                             "U+FFFD, the first at byte {}",
                             repaired.replaced, repaired.first_bad));
         const std::string& text = repaired.text;
-        std::vector<PiiMatch> matches = detector_.find(text);
+        std::vector<PiiMatch> matches = detector_.find(text, out.stop_token());
         std::string result;
         result.reserve(text.size());
         std::size_t at = 0;

@@ -11,7 +11,8 @@
 namespace sluice::nodes {
 namespace {
 
-constexpr std::size_t k_pattern_shown = 80;  // bytes of a pattern quoted in a message
+constexpr std::size_t k_pattern_shown = 80;
+constexpr std::size_t k_matches_per_stop_check = 256;  // bytes of a pattern quoted in a message
 
 re2::RE2::Options options(std::size_t max_mem) {
     re2::RE2::Options o;
@@ -62,19 +63,22 @@ bool Pattern::search(std::string_view text) const {
     return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }
 
-void Pattern::for_each_match(std::string_view text,
-                             const std::function<void(std::size_t, std::size_t)>& on_match) const {
+bool Pattern::for_each_match(std::string_view text,
+                             const std::function<void(std::size_t, std::size_t)>& on_match,
+                             const std::stop_token& stop) const {
     const re2::StringPiece input(text.data(), text.size());
     re2::StringPiece match;
     std::size_t pos = 0;
-    while (pos <= text.size() &&
-           re_->Match(input, pos, text.size(), re2::RE2::UNANCHORED, &match, 1)) {
+    for (std::size_t n = 0; pos <= text.size(); ++n) {
+        if (n % k_matches_per_stop_check == 0 && stop.stop_requested()) return false;
+        if (!re_->Match(input, pos, text.size(), re2::RE2::UNANCHORED, &match, 1)) break;
         const auto start = static_cast<std::size_t>(match.data() - text.data());
         const std::size_t end = start + match.size();
         if (end > start) on_match(start, end);
         // An empty match moves on by one byte; RE2 in UTF-8 mode never starts mid-character.
         pos = end > start ? end : end + 1;
     }
+    return true;
 }
 
 int Pattern::replace_all(std::string& text, const std::string& rewrite) const {

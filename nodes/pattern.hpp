@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -34,9 +35,11 @@ public:
     Pattern& operator=(Pattern&&) noexcept;
 
     bool search(std::string_view text) const;
-    // Calls on_match(start, end) for each non-empty, non-overlapping match, left to right.
-    void for_each_match(std::string_view text,
-                        const std::function<void(std::size_t, std::size_t)>& on_match) const;
+    // Calls on_match(start, end) for each non-empty, non-overlapping match, left to right;
+    // stops early (returning false) once `stop` is requested, checked every few matches.
+    bool for_each_match(std::string_view text,
+                        const std::function<void(std::size_t, std::size_t)>& on_match,
+                        const std::stop_token& stop = {}) const;
     // Replaces every match; `rewrite` may use \0..\9. Returns the number of replacements.
     int replace_all(std::string& text, const std::string& rewrite) const;
     // Throws ConfigError when `rewrite` names a group the pattern does not have.

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include "cancel.hpp"
 #include "node_config.hpp"
 
 namespace sluice::nodes {
@@ -169,18 +170,26 @@ PiiDetector::PiiDetector(const std::vector<std::string>& kinds, std::vector<Cust
 
 PiiDetector::~PiiDetector() = default;
 
-std::vector<PiiMatch> PiiDetector::find(std::string_view text) const {
+std::vector<PiiMatch> PiiDetector::find(std::string_view text, const std::stop_token& stop) const {
     std::vector<PiiMatch> all;
-    for (const auto& kind : kinds_) {
-        kind->pattern.for_each_match(text, [&](std::size_t s, std::size_t e) {
-            e = kind->accept(text, s, e);
-            if (e > s && bounded(text, s, e)) all.push_back({s, e, kind->label});
-        });
-    }
+    bool whole = true;
+    for (const Kind* kind : kinds_)
+        whole = whole && kind->pattern.for_each_match(
+                             text,
+                             [&](std::size_t s, std::size_t e) {
+                                 e = kind->accept(text, s, e);
+                                 if (e > s && bounded(text, s, e))
+                                     all.push_back({s, e, kind->label});
+                             },
+                             stop);
     for (const Custom& custom : customs_)
-        custom.pattern.for_each_match(text, [&](std::size_t s, std::size_t e) {
-            all.push_back({s, e, custom.label});
-        });
+        whole = whole && custom.pattern.for_each_match(
+                             text,
+                             [&](std::size_t s, std::size_t e) {
+                                 all.push_back({s, e, custom.label});
+                             },
+                             stop);
+    throw_if_cancelled(stop, "anonymize");
     // Earliest first; on a tie the longer match, then the higher-priority kind (stable sort).
     std::stable_sort(all.begin(), all.end(), [](const PiiMatch& a, const PiiMatch& b) {
         return a.start != b.start ? a.start < b.start : a.end > b.end;

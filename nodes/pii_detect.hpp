@@ -33,7 +33,8 @@ public:
     ~PiiDetector();
 
     // Non-overlapping matches sorted by start. Thread-safe.
-    std::vector<PiiMatch> find(std::string_view text) const;
+    // Throws std::runtime_error("anonymize: cancelled") once `stop` is requested.
+    std::vector<PiiMatch> find(std::string_view text, const std::stop_token& stop = {}) const;
 
 private:
     std::vector<const Kind*> kinds_;  // shared, compiled once per process

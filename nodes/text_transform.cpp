@@ -10,6 +10,7 @@
 #include <sluice/utf8.hpp>
 
 #include "builtin_nodes.hpp"
+#include "cancel.hpp"
 #include "node_config.hpp"
 #include "pattern.hpp"
 
@@ -123,6 +124,7 @@ public:
     void process(Item item, Emitter& out) override {
         std::string text = repair_utf8(item.data()).text;
         for (const Operation& op : ops_) {
+            throw_if_cancelled(out.stop_token(), "text_transform");
             if (const Replace* r = std::get_if<Replace>(&op)) {
                 r->pattern.replace_all(text, r->rewrite);
                 continue;
