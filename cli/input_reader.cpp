@@ -45,6 +45,20 @@ ReadStatus read_whole(int fd, const Interrupt& stop, std::string& out) {
     }
 }
 
+ReadStatus read_up_to(int fd, const Interrupt& stop, std::string& out, std::size_t max) {
+    out.resize(max);
+    std::size_t used = 0;
+    while (used < max) {
+        ssize_t n = read_some(fd, stop, out.data() + used, max - used);
+        if (n == -1) return ReadStatus::error;
+        if (n == -2) return ReadStatus::interrupted;
+        if (n == 0) break;
+        used += static_cast<std::size_t>(n);
+    }
+    out.resize(used);
+    return ReadStatus::ok;
+}
+
 bool LineReader::fill() {
     if (eof_ || status_ != ReadStatus::ok) return false;
     // Drop what was consumed, so the buffer holds at most one partial line plus one chunk.

@@ -15,6 +15,10 @@ enum class ReadStatus { ok, interrupted, error };
 // Appends everything left on `fd` to `out`. On `error`, errno says why.
 ReadStatus read_whole(int fd, const Interrupt& stop, std::string& out);
 
+// Replaces `out` with the next `max` bytes of `fd` (fewer only at the end of the input; none
+// once it is over). On `error`, errno says why.
+ReadStatus read_up_to(int fd, const Interrupt& stop, std::string& out, std::size_t max);
+
 // Splits an input into lines. A line is returned without its "\n" (or "\r\n"); a last line
 // without a newline still counts.
 class LineReader {

@@ -8,7 +8,12 @@
 
 namespace sluice::cli {
 
-std::optional<PipelineSpec> load_pipeline(const std::string& path) {
+bool over_pipeline_limits(const std::vector<Problem>& problems) {
+    return problems.size() == 1 && problems[0].component.empty() &&
+           problems[0].message.ends_with("(max_components)");
+}
+
+std::optional<PipelineSpec> load_pipeline(const std::string& path, const PipelineLimits& limits) {
     std::string text;
     try {
         text = read_file(path);
@@ -18,7 +23,11 @@ std::optional<PipelineSpec> load_pipeline(const std::string& path) {
     }
     try {
         // As a string_view: a std::string would also convert to Json (an ambiguous call).
-        return parse_pipeline(std::string_view(text));
+        return parse_pipeline(std::string_view(text), {}, limits);
+    } catch (const InvalidPipeline& e) {
+        print_file_error(path, over_pipeline_limits(e.problems()) ? e.problems()[0].message
+                                                                  : std::string(e.what()));
+        return std::nullopt;
     } catch (const Error& e) {  // JsonError (with line and column) or InvalidPipeline
         print_file_error(path, e.what());
         return std::nullopt;

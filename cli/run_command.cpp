@@ -5,9 +5,12 @@
 // with send_async while ResultWriter prints results in input order; at the end of the input or
 // on the first signal, terminate (the gate closes, everything accepted drains and is printed);
 // print the summary from the final status.
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,11 +18,15 @@
 #include <vector>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <sluice/engine.hpp>
 #include <sluice/errors.hpp>
 
+#include "chunk_window.hpp"
 #include "commands.hpp"
 #include "input_reader.hpp"
 #include "inputs.hpp"
@@ -41,12 +48,22 @@ namespace {
 // (A year stands for "no deadline"; a second Ctrl-C still ends the process.)
 constexpr std::chrono::milliseconds k_no_deadline = std::chrono::hours(24 * 365);
 
+// A file larger than this many chunks (--chunk-mb) goes in as a pipe of chunks, not whole.
+constexpr std::uint64_t k_stream_threshold_chunks = 4;
+// Chunks of a streamed file that may wait inside the task at once (at most --max-inflight).
+constexpr std::size_t k_max_chunks_waiting = 16;
+
 // Feeds the inputs of one run into its task.
 class Sender {
 public:
     Sender(Engine& engine, const Token& token, const RunOptions& options, const Interrupt& stop,
-           ResultWriter& writer)
-        : engine_(engine), token_(token), options_(options), stop_(stop), writer_(writer) {}
+           ResultWriter& writer, ChunkWindow& window)
+        : engine_(engine),
+          token_(token),
+          options_(options),
+          stop_(stop),
+          writer_(writer),
+          window_(window) {}
 
     // Sends every input until the end or an interrupt; false when an input could not be read.
     bool send_all() {
@@ -76,9 +93,45 @@ private:
             print_error(cannot_read(path, errno));
             return false;
         }
-        bool ok = send_whole(fd, path);
+        struct stat info {};
+        const bool large = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+                           static_cast<std::uint64_t>(info.st_size) >
+                               k_stream_threshold_chunks * options_.chunk_bytes;
+        bool ok = large ? send_streamed(fd, path) : send_whole(fd, path);
         ::close(fd);
         return ok;
+    }
+
+    // One object as a pipe of --chunk-mb chunks, read one at a time: memory stays near the
+    // chunk size times the window, whatever the file's size.
+    bool send_streamed(int fd, const std::string& path) {
+        ObjectInfo info;
+        info.name = base_name(path);
+        info.path = path;
+        std::optional<Pipe> pipe;
+        try {
+            pipe.emplace(engine_.open_pipe(token_, info, mime_for(path)));
+        } catch (const TaskTerminated&) {
+            closed_ = true;
+            return true;
+        }
+        window_.start();
+        std::string chunk;
+        ReadStatus status = ReadStatus::ok;
+        try {
+            for (std::uint64_t written = 0; !stop_.requested();) {
+                status = read_up_to(fd, stop_, chunk, options_.chunk_bytes);
+                if (status != ReadStatus::ok || chunk.empty()) break;
+                pipe->write(chunk);
+                window_.wait_room(++written, stop_);
+            }
+        } catch (const TaskTerminated&) {
+            closed_ = true;  // a signal closed the gate: the object is still answered
+        }
+        writer_.push(info.name, pipe->close_async());
+        if (status != ReadStatus::error) return true;
+        print_error(cannot_read(path, errno));
+        return false;
     }
 
     // One object: the whole of `fd`, named after the file ("stdin" for "-").
@@ -131,6 +184,7 @@ private:
     const RunOptions& options_;
     const Interrupt& stop_;
     ResultWriter& writer_;
+    ChunkWindow& window_;
     bool closed_ = false;
 };
 
@@ -163,7 +217,9 @@ Outcome run_task(Engine& engine, const PipelineSpec& spec, const RunOptions& opt
     if (Progress::wanted(options.quiet)) progress.emplace([&writer] { return writer.done(); });
 
     Outcome outcome;
-    outcome.all_read = Sender(engine, token, options, stop, writer).send_all();
+    ChunkWindow window(engine, token, spec,
+                       std::min<std::size_t>(options.max_inflight, k_max_chunks_waiting));
+    outcome.all_read = Sender(engine, token, options, stop, writer, window).send_all();
     stopper.stop(k_no_deadline);  // no-op when a signal stopped it first (with --deadline)
     writer.finish();              // every accepted object's result, in order
     outcome.status = stopper.wait_drained();
@@ -189,6 +245,8 @@ int execute(const RunOptions& options, const PipelineSpec& spec) {
     engine_options.worker_threads = options.threads;
     engine_options.default_max_inflight = options.max_inflight;
     engine_options.drain_deadline = options.deadline;
+    engine_options.pipeline_limits.max_components = options.max_components;
+    engine_options.node_limits.data_root = options.data_dir;
     Engine engine(engine_options);
 
     Outcome outcome;
@@ -221,7 +279,13 @@ int run_command(int argc, char** argv) {
         print_error(e.what());
         return 2;
     }
-    std::optional<PipelineSpec> spec = load_pipeline(options.pipeline);
+    if (!options.data_dir.empty() && !std::filesystem::is_directory(options.data_dir)) {
+        print_error(
+            fmt::format("--data-dir {}: no such directory; create it first", options.data_dir));
+        return 2;
+    }
+    std::optional<PipelineSpec> spec =
+        load_pipeline(options.pipeline, PipelineLimits{options.max_components});
     if (!spec) return 2;
     std::vector<std::string> unreadable = unreadable_inputs(options.inputs);
     for (const std::string& message : unreadable) print_error(message);

@@ -26,9 +26,13 @@ const char* const k_run_usage =
     "  --threads N         the task's concurrency (default: hardware threads)\n"
     "  --max-inflight N    objects in flight at once (default 1024)\n"
     "  --deadline SECONDS  after Ctrl-C/SIGTERM, how long the drain may take (default 30)\n"
+    "  --max-components N the most components a pipeline may have (default 10000)\n"
+    "  --data-dir DIR      nodes read and write files only inside DIR (relative paths are\n"
+    "                      taken from it); default: anywhere, as the user\n"
+    "  --chunk-mb N        a file over 4 x N MiB is sent as a pipe of N MiB chunks read one\n"
+    "                      at a time, so memory stays near N x min(--max-inflight, 16)\n"
+    "                      (default 1; fractions allowed, from 0.001)\n"
     "  --quiet             no progress display and no summary on stderr\n";
-
-namespace {
 
 unsigned long long parse_count(std::string_view option, std::string_view text) {
     unsigned long long value = 0;
@@ -38,6 +42,8 @@ unsigned long long parse_count(std::string_view option, std::string_view text) {
     return value;
 }
 
+namespace {
+
 std::chrono::milliseconds parse_seconds(std::string_view option, std::string_view text) {
     double value = -1;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -46,6 +52,17 @@ std::chrono::milliseconds parse_seconds(std::string_view option, std::string_vie
         throw UsageError(
             fmt::format("{} expects seconds (a number >= 0), got \"{}\"", option, text));
     return std::chrono::milliseconds(static_cast<long long>(std::llround(value * 1000)));
+}
+
+// Megabytes (MiB), fractions allowed, from 1 KiB to 1 GiB; returns bytes.
+std::size_t parse_chunk_mb(std::string_view option, std::string_view text) {
+    double value = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !(value >= 1.0 / 1024) ||
+        !(value <= 1024))
+        throw UsageError(fmt::format("{} expects megabytes from 0.001 (1 KiB) to 1024, got \"{}\"",
+                                     option, text));
+    return static_cast<std::size_t>(std::llround(value * (1 << 20)));
 }
 
 // Splits "--name=value"; `value` is empty when there is no '='.
@@ -84,6 +101,13 @@ bool apply_option(RunOptions& options, ArgCursor& cursor, std::string_view arg) 
         options.max_inflight = parse_count(name, cursor.take_value(name, value));
     } else if (name == "--deadline") {
         options.deadline = parse_seconds(name, cursor.take_value(name, value));
+    } else if (name == "--max-components") {
+        options.max_components = parse_count(name, cursor.take_value(name, value));
+    } else if (name == "--data-dir") {
+        options.data_dir = cursor.take_value(name, value);
+        if (options.data_dir.empty()) throw UsageError("--data-dir needs a directory");
+    } else if (name == "--chunk-mb") {
+        options.chunk_bytes = parse_chunk_mb(name, cursor.take_value(name, value));
     } else {
         return false;
     }

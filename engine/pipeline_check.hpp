@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,7 +53,8 @@ private:
     void read_provider(Entry& entry, const Json& json);
     void read_config(Entry& entry, const Json& json);
     void read_inputs(Entry& entry, const Json& json);
-    void read_input(Entry& entry, std::size_t k, const Json& edge);
+    void read_input(Entry& entry, std::size_t k, const Json& edge,
+                    std::set<std::pair<std::string_view, Lane>>& seen_inputs);
     Graph build_graph() const;
     std::vector<bool> reachable_from(std::size_t source) const;
 
@@ -63,7 +65,12 @@ private:
     void check_edges();
     void check_edge(Entry& consumer, const InputSpec& input);
     void check_cycles();
-    void visit(std::size_t at, std::vector<int>& state, std::vector<std::size_t>& path);
+    struct Frame {  // one component on the depth-first path of check_cycles
+        std::size_t at;
+        std::size_t next_edge = 0;  // index into graph_[at] of the next edge to follow
+    };
+    void visit(std::size_t root, std::vector<int>& state);
+    void report_cycle(const std::vector<Frame>& path, std::size_t next);
     void check_configs();
     void check_config_types(Entry& entry);
     void try_factory(Entry& entry);

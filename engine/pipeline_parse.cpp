@@ -106,6 +106,14 @@ void PipelineCheck::read_components(const Json& root) {
         return;
     }
     const Json::Array& components = list->as_array();
+    // Before any per-component work: what follows is linear or n log n in the components, but
+    // a bound keeps one document from holding a server's validation for long.
+    if (components.size() > pipeline_limits_.max_components) {
+        add(0, "",
+            fmt::format("pipeline has {} components; the limit is {} (max_components)",
+                        components.size(), pipeline_limits_.max_components));
+        return;
+    }
     for (std::size_t i = 0; i < components.size(); ++i) read_component(i, components[i]);
 }
 
@@ -161,10 +169,12 @@ void PipelineCheck::read_inputs(Entry& entry, const Json& json) {
     if (!input->is_array())
         return add(entry, fmt::format("input must be an array, got {}", to_string(input->type())));
     const Json::Array& edges = input->as_array();
-    for (std::size_t k = 0; k < edges.size(); ++k) read_input(entry, k, edges[k]);
+    std::set<std::pair<std::string_view, Lane>> seen;  // views into `json`, which outlives it
+    for (std::size_t k = 0; k < edges.size(); ++k) read_input(entry, k, edges[k], seen);
 }
 
-void PipelineCheck::read_input(Entry& entry, std::size_t k, const Json& edge) {
+void PipelineCheck::read_input(Entry& entry, std::size_t k, const Json& edge,
+                               std::set<std::pair<std::string_view, Lane>>& seen_inputs) {
     if (!edge.is_object())
         return add(entry, fmt::format("input[{}] must be an object {{\"from\": ..., \"lane\": ...}}"
                                       ", got {}",
@@ -182,8 +192,8 @@ void PipelineCheck::read_input(Entry& entry, std::size_t k, const Json& edge) {
                                       lane_names([](Lane) { return true; })));
     if (!from) return;
     // A repeated (from, lane) pair is one edge, as in RocketRide: it must not deliver twice.
-    auto same = [&](const InputSpec& in) { return in.from == *from && in.lane == *lane; };
-    if (std::none_of(entry.spec.inputs.begin(), entry.spec.inputs.end(), same))
+    // A set, not a scan of the inputs so far: a component may list a million inputs.
+    if (seen_inputs.emplace(*from, *lane).second)
         entry.spec.inputs.push_back(InputSpec{*from, *lane});
 }
 

@@ -9,6 +9,8 @@
 namespace sluice::detail {
 namespace {
 
+constexpr std::size_t k_cycle_ids_shown = 16;  // at each end of a longer cycle's message
+
 bool has_type(const Json& value, ConfigType type) noexcept {
     switch (type) {
         case ConfigType::any: return true;
@@ -108,27 +110,51 @@ void PipelineCheck::check_edge(Entry& consumer, const InputSpec& input) {
 
 void PipelineCheck::check_cycles() {
     std::vector<int> state(entries_.size(), 0);  // 0 unseen, 1 on the current path, 2 done
-    std::vector<std::size_t> path;
     for (std::size_t i = 0; i < entries_.size(); ++i)
-        if (in_graph(entries_[i]) && state[i] == 0) visit(i, state, path);
+        if (in_graph(entries_[i]) && state[i] == 0) visit(i, state);
 }
 
-// Depth-first along the data flow; an edge back into the current path closes one cycle,
-// reported on the component where the path entered it.
-void PipelineCheck::visit(std::size_t at, std::vector<int>& state, std::vector<std::size_t>& path) {
-    state[at] = 1;
-    path.push_back(at);
-    for (std::size_t next : graph_[at]) {
-        if (state[next] == 0) visit(next, state, path);
-        if (state[next] != 1) continue;
-        std::vector<std::string> ids;
-        for (auto it = std::find(path.begin(), path.end(), next); it != path.end(); ++it)
-            ids.push_back(entries_[*it].spec.id);
-        ids.push_back(entries_[next].spec.id);
-        add(entries_[next], fmt::format("cycle: {}", fmt::join(ids, " -> ")));
+// Depth-first along the data flow, with an explicit stack (a 100,000-component chain must not
+// take 100,000 native frames); an edge back into the current path closes one cycle, reported on
+// the component where the path entered it. The stack of frames is the current path.
+void PipelineCheck::visit(std::size_t root, std::vector<int>& state) {
+    std::vector<Frame> path{{root}};
+    state[root] = 1;
+    while (!path.empty()) {
+        Frame& frame = path.back();
+        const std::vector<std::size_t>& edges = graph_[frame.at];
+        if (frame.next_edge == edges.size()) {
+            state[frame.at] = 2;
+            path.pop_back();
+            continue;
+        }
+        const std::size_t next = edges[frame.next_edge++];
+        if (state[next] == 0) {
+            state[next] = 1;
+            path.push_back({next});  // `frame` is not used past this point
+        } else if (state[next] == 1) {
+            report_cycle(path, next);
+        }
     }
-    path.pop_back();
-    state[at] = 2;
+}
+
+// `next` is on the path: the cycle runs from there to the path's end and back to `next`.
+void PipelineCheck::report_cycle(const std::vector<Frame>& path, std::size_t next) {
+    auto first = std::find_if(path.begin(), path.end(),
+                              [next](const Frame& frame) { return frame.at == next; });
+    std::vector<std::string> ids;
+    const auto length = static_cast<std::size_t>(path.end() - first);
+    // A long cycle is named by its ends: listing 100,000 ids per cycle would let a small
+    // document ask for gigabytes of messages.
+    for (std::size_t k = 0; k < length; ++k) {
+        if (length > 2 * k_cycle_ids_shown && k == k_cycle_ids_shown) {
+            ids.push_back(fmt::format("... ({} more) ...", length - 2 * k_cycle_ids_shown));
+            k = length - k_cycle_ids_shown;
+        }
+        ids.push_back(entries_[first[static_cast<std::ptrdiff_t>(k)].at].spec.id);
+    }
+    ids.push_back(entries_[next].spec.id);
+    add(entries_[next], fmt::format("cycle: {}", fmt::join(ids, " -> ")));
 }
 
 void PipelineCheck::check_configs() {

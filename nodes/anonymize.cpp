@@ -3,20 +3,22 @@
 // user patterns — by a label ([EMAIL]), stars (***) or a stable hash ([EMAIL:5f1d...]).
 #include <map>
 
-#include <fmt/format.h>
 #include <xxhash.h>
+
+#include <fmt/format.h>
+
+#include <sluice/utf8.hpp>
 
 #include "builtin_nodes.hpp"
 #include "node_config.hpp"
 #include "pii_detect.hpp"
-#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {
 
 enum class Mask { label, stars, hash };
 
-std::vector<PiiDetector::Custom> customs_from(const Json& config) {
+std::vector<PiiDetector::Custom> customs_from(const Json& config, NodeBudget& budget) {
     std::vector<PiiDetector::Custom> out;
     const Json* list = config.find("patterns");
     if (!list || list->is_null()) return out;
@@ -24,13 +26,14 @@ std::vector<PiiDetector::Custom> customs_from(const Json& config) {
         const Json& entry = list->as_array()[i];
         const std::string where = fmt::format("patterns[{}]", i);
         if (entry.is_string()) {
-            out.push_back({"REDACTED", Pattern(where, entry.as_string())});
+            out.push_back({"REDACTED", Pattern(where, entry.as_string(), budget)});
         } else if (entry.is_object() && entry.find("regex") && entry.find("regex")->is_string()) {
             out.push_back({entry.get_string("name", "REDACTED"),
-                           Pattern(where, entry.find("regex")->as_string())});
+                           Pattern(where, entry.find("regex")->as_string(), budget)});
         } else {
             throw ConfigError(fmt::format(
-                "config \"{}\" must be a regex string or {{\"name\": ..., \"regex\": ...}}", where));
+                "config \"{}\" must be a regex string or {{\"name\": ..., \"regex\": ...}}",
+                where));
         }
     }
     return out;
@@ -43,8 +46,8 @@ std::vector<std::string> kinds_from(const Json& config) {
 
 class AnonymizeNode final : public Node {
 public:
-    AnonymizeNode(const Json& config)
-        : detector_(kinds_from(config), customs_from(config)),
+    AnonymizeNode(const Json& config, NodeBudget& budget)
+        : detector_(kinds_from(config), customs_from(config, budget)),
           salt_(XXH3_64bits(config_string(config, {"salt"}).data(),
                             config_string(config, {"salt"}).size())) {
         const std::string mask = config_choice(config, "mask", "label", {"label", "stars", "hash"});
@@ -54,11 +57,12 @@ public:
     void process(Item item, Emitter& out) override {
         Utf8Repair repaired = repair_utf8(item.data());
         if (repaired.replaced > 0)
-            item.object().warn(fmt::format("anonymize: {} invalid UTF-8 sequence(s) replaced by "
-                                           "U+FFFD, the first at byte {}",
-                                           repaired.replaced, repaired.first_bad));
+            item.object().warn(
+                fmt::format("anonymize: {} invalid UTF-8 sequence(s) replaced by "
+                            "U+FFFD, the first at byte {}",
+                            repaired.replaced, repaired.first_bad));
         const std::string& text = repaired.text;
-        std::vector<PiiMatch> matches = detector_.find(text);
+        std::vector<PiiMatch> matches = detector_.find(text, out.stop_token());
         std::string result;
         result.reserve(text.size());
         std::size_t at = 0;
@@ -91,19 +95,22 @@ private:
 
 Provider anonymize(std::string name) {
     NodeInfo info;
-    info.description = "masks e-mail, phone, card (Luhn), IBAN, IPv4/IPv6, SSN and custom "
-                       "patterns in text";
+    info.description =
+        "masks e-mail, phone, card (Luhn), IBAN, IPv4/IPv6, SSN and custom "
+        "patterns in text";
     info.lanes = {{Lane::text, {Lane::text}}};
     info.concurrency = Concurrency::unlimited;  // RE2 matching is thread-safe
     info.config = {
-        {"mask", ConfigType::string, "label ([EMAIL], default) | stars (***) | hash ([EMAIL:<xxh3>])"},
-        {"types", ConfigType::array, "kinds to find (default all): email, iban, credit_card, ssn, "
-                                     "ipv6, ipv4, phone"},
+        {"mask", ConfigType::string,
+         "label ([EMAIL], default) | stars (***) | hash ([EMAIL:<xxh3>])"},
+        {"types", ConfigType::array,
+         "kinds to find (default all): email, iban, credit_card, ssn, "
+         "ipv6, ipv4, phone"},
         {"patterns", ConfigType::array, "extra RE2 regexes: \"re\" or {name, regex}"},
         {"salt", ConfigType::string, "hash mode: mixed into the hash"},
     };
     return {std::move(name), std::move(info), [](const NodeContext& ctx) {
-                return std::make_unique<AnonymizeNode>(ctx.config);
+                return std::make_unique<AnonymizeNode>(ctx.config, ctx.budget);
             }};
 }
 

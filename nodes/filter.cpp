@@ -4,11 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <sluice/utf8.hpp>
+
 #include "builtin_nodes.hpp"
 #include "item_metadata.hpp"
 #include "node_config.hpp"
 #include "pattern.hpp"
-#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {
@@ -25,7 +26,8 @@ const Json* at_pointer(const Json& root, std::string_view pointer) {
         for (std::size_t p; (p = token.find("~0")) != std::string::npos;) token.replace(p, 2, "~");
         if (at->is_object()) {
             at = at->find(token);
-        } else if (at->is_array() && !token.empty() && token.find_first_not_of("0123456789") == std::string::npos &&
+        } else if (at->is_array() && !token.empty() &&
+                   token.find_first_not_of("0123456789") == std::string::npos &&
                    token.size() < 10) {
             const std::size_t index = std::stoul(token);
             at = index < at->as_array().size() ? &at->as_array()[index] : nullptr;
@@ -45,17 +47,19 @@ struct Tests {
     std::optional<Json> equals;
 };
 
-Tests tests_from(const Json& config) {
+Tests tests_from(const Json& config, NodeBudget& budget) {
     Tests t;
     if (config.find("contains")) t.contains = config_string(config, {"contains"});
-    if (config.find("regex")) t.regex.emplace("regex", config_string(config, {"regex"}));
+    if (config.find("regex")) t.regex.emplace("regex", config_string(config, {"regex"}), budget);
     if (config.find("min_length")) t.min_length = config_int(config, "min_length", 0, 0, INT64_MAX);
     if (config.find("max_length")) t.max_length = config_int(config, "max_length", 0, 0, INT64_MAX);
     if (config.find("json_pointer")) {
         t.json_pointer = config_string(config, {"json_pointer"});
         if (!t.json_pointer->empty() && (*t.json_pointer)[0] != '/')
-            throw ConfigError(fmt::format("config \"json_pointer\": \"{}\" is not a JSON pointer; "
-                                          "write \"/a/0/b\"", *t.json_pointer));
+            throw ConfigError(
+                fmt::format("config \"json_pointer\": \"{}\" is not a JSON pointer; "
+                            "write \"/a/0/b\"",
+                            *t.json_pointer));
     }
     if (const Json* equals = config.find("equals")) {
         if (!t.json_pointer)
@@ -63,8 +67,9 @@ Tests tests_from(const Json& config) {
         t.equals = *equals;
     }
     if (!t.contains && !t.regex && !t.min_length && !t.max_length && !t.json_pointer)
-        throw ConfigError("config: no test given; set contains, regex, min_length, max_length or "
-                          "json_pointer (+ equals)");
+        throw ConfigError(
+            "config: no test given; set contains, regex, min_length, max_length or "
+            "json_pointer (+ equals)");
     return t;
 }
 
@@ -110,7 +115,8 @@ std::vector<Provider> filter_providers() {
     info.lanes = same_lane_rules();
     info.concurrency = Concurrency::unlimited;  // read-only tests; RE2 is thread-safe
     info.config = {
-        {"mode", ConfigType::string, "keep (default): pass items that match | drop: pass the others"},
+        {"mode", ConfigType::string,
+         "keep (default): pass items that match | drop: pass the others"},
         {"contains", ConfigType::string, "substring the payload must contain"},
         {"regex", ConfigType::string, "RE2 regex the payload must match somewhere"},
         {"min_length", ConfigType::integer, "minimum length in code points"},
@@ -120,8 +126,10 @@ std::vector<Provider> filter_providers() {
     };
     std::vector<Provider> out;
     out.push_back({"filter", std::move(info), [](const NodeContext& ctx) {
-                       const bool keep = config_choice(ctx.config, "mode", "keep", {"keep", "drop"}) == "keep";
-                       return std::make_unique<FilterNode>(tests_from(ctx.config), keep);
+                       const bool keep =
+                           config_choice(ctx.config, "mode", "keep", {"keep", "drop"}) == "keep";
+                       return std::make_unique<FilterNode>(tests_from(ctx.config, ctx.budget),
+                                                           keep);
                    }});
     return out;
 }

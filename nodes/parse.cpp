@@ -1,17 +1,20 @@
 // parse.cpp — `parse`: an object's raw data (tags, or text) becomes text by MIME type:
 // plain/markdown as is, CSV as is plus its rows on `table` (one JSON array of rows), JSON
-// pretty-printed plus its values on `table` ([[pointer, value], ...]), HTML as visible text. Invalid UTF-8 is repaired
-// (U+FFFD) with a warning; a type it cannot read gives a warning and no text, not a failure.
+// pretty-printed plus its values on `table` ([[pointer, value], ...]), HTML as visible text.
+// Invalid UTF-8 is repaired (U+FFFD) with a warning; a type it cannot read gives a warning and no
+// text, not a failure.
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include <sluice/utf8.hpp>
+
 #include "builtin_nodes.hpp"
+#include "cancel.hpp"
 #include "node_config.hpp"
 #include "parse_formats.hpp"
-#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {
@@ -55,16 +58,22 @@ public:
         if (item.size() == 0) return;  // nothing to extract (RocketRide skips empty objects)
         Utf8Repair repaired = repair_utf8(item.data());
         if (repaired.replaced > 0)
-            object.warn(fmt::format("parse: {} invalid UTF-8 sequence(s) replaced by U+FFFD, the "
-                                    "first at byte {}; send UTF-8 text",
-                                    repaired.replaced, repaired.first_bad));
+            object.warn(
+                fmt::format("parse: {} invalid UTF-8 sequence(s) replaced by U+FFFD, the "
+                            "first at byte {}; send UTF-8 text",
+                            repaired.replaced, repaired.first_bad));
         std::string& text = repaired.text;
         if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);  // a BOM is not text
+        throw_if_cancelled(out.stop_token(), "parse");
         switch (format) {
             case Format::csv: return emit_csv(item, std::move(text), ',', out);
             case Format::tsv: return emit_csv(item, std::move(text), '\t', out);
             case Format::json: return emit_json(item, text, out);
-            case Format::html: return emit_text(item, html_visible_text(text), out);
+            case Format::html: {
+                std::string visible = html_visible_text(text);
+                throw_if_cancelled(out.stop_token(), "parse");
+                return emit_text(item, std::move(visible), out);
+            }
             default: return emit_text(item, std::move(text), out);
         }
     }
@@ -76,9 +85,11 @@ private:
 
     static void emit_csv(const Item& item, std::string text, char delimiter, Emitter& out) {
         CsvTable table = parse_csv(text, delimiter);
+        throw_if_cancelled(out.stop_token(), "parse");
         if (table.unterminated_quote)
-            item.object().warn("parse: text/csv ends inside a quoted field; the last field runs "
-                               "to the end of the data");
+            item.object().warn(
+                "parse: text/csv ends inside a quoted field; the last field runs "
+                "to the end of the data");
         emit_text(item, std::move(text), out);
         Json::Array rows;
         rows.reserve(table.rows.size());
@@ -97,9 +108,10 @@ private:
         try {
             value = Json::parse(text);
         } catch (const std::exception& e) {
-            throw std::runtime_error(fmt::format(
-                "application/json is not valid JSON ({}); fix the data or send it as "
-                "text/plain", e.what()));
+            throw std::runtime_error(
+                fmt::format("application/json is not valid JSON ({}); fix the data or send it as "
+                            "text/plain",
+                            e.what()));
         }
         emit_text(item, pretty_json(value), out);
         Json::Array rows;
@@ -116,8 +128,9 @@ private:
 
 std::vector<Provider> parse_providers() {
     NodeInfo info;
-    info.description = "raw data to text by MIME type: plain, markdown, csv (+ table rows), json "
-                       "(pretty + table of values), html (visible text)";
+    info.description =
+        "raw data to text by MIME type: plain, markdown, csv (+ table rows), json "
+        "(pretty + table of values), html (visible text)";
     info.lanes = {{Lane::tags, {Lane::text, Lane::table}}, {Lane::text, {Lane::text, Lane::table}}};
     info.concurrency = Concurrency::unlimited;  // stateless
     info.config = {{"mime", ConfigType::string, "parse every object as this MIME type"}};

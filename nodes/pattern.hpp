@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -13,21 +14,32 @@ namespace re2 {
 class RE2;
 }
 
+namespace sluice {
+class NodeBudget;
+}
+
 namespace sluice::nodes {
 
 // A compiled RE2 pattern; thread-safe to match from several threads at once.
 class Pattern {
 public:
-    // Throws ConfigError `config "<where>": bad regex "<pattern>": <RE2's reason>`.
+    // A built-in pattern (RE2's default memory). Throws ConfigError `config "<where>": bad
+    // regex "<pattern>": <RE2's reason>`.
     Pattern(std::string_view where, const std::string& pattern);
+    // A user's pattern: RE2 may use at most the budget's regex_memory_per_pattern for it (a
+    // pattern that needs more is a ConfigError naming that limit), and that much is reserved
+    // from the pipeline's regex_memory_per_pipeline (over it: ConfigError naming both).
+    Pattern(std::string_view where, const std::string& pattern, NodeBudget& budget);
     ~Pattern();
     Pattern(Pattern&&) noexcept;
     Pattern& operator=(Pattern&&) noexcept;
 
     bool search(std::string_view text) const;
-    // Calls on_match(start, end) for each non-empty, non-overlapping match, left to right.
-    void for_each_match(std::string_view text,
-                        const std::function<void(std::size_t, std::size_t)>& on_match) const;
+    // Calls on_match(start, end) for each non-empty, non-overlapping match, left to right;
+    // stops early (returning false) once `stop` is requested, checked every few matches.
+    bool for_each_match(std::string_view text,
+                        const std::function<void(std::size_t, std::size_t)>& on_match,
+                        const std::stop_token& stop = {}) const;
     // Replaces every match; `rewrite` may use \0..\9. Returns the number of replacements.
     int replace_all(std::string& text, const std::string& rewrite) const;
     // Throws ConfigError when `rewrite` names a group the pattern does not have.

@@ -19,7 +19,7 @@ struct PiiMatch {
 
 // The built-in kinds, in priority order (earlier wins when matches overlap).
 inline constexpr std::string_view k_pii_kinds[] = {"email", "iban", "credit_card", "ssn",
-                                                   "ipv6", "ipv4", "phone"};
+                                                   "ipv6",  "ipv4", "phone"};
 
 class PiiDetector {
 public:
@@ -33,10 +33,11 @@ public:
     ~PiiDetector();
 
     // Non-overlapping matches sorted by start. Thread-safe.
-    std::vector<PiiMatch> find(std::string_view text) const;
+    // Throws std::runtime_error("anonymize: cancelled") once `stop` is requested.
+    std::vector<PiiMatch> find(std::string_view text, const std::stop_token& stop = {}) const;
 
 private:
-    std::vector<std::unique_ptr<Kind>> kinds_;
+    std::vector<const Kind*> kinds_;  // shared, compiled once per process
     std::vector<Custom> customs_;
 };
 

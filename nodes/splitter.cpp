@@ -5,10 +5,12 @@
 // (`{"profile": "default", "default": {"splitter": ..., "strlen": 64}}`).
 #include <fmt/format.h>
 
+#include <sluice/utf8.hpp>
+
 #include "builtin_nodes.hpp"
+#include "cancel.hpp"
 #include "node_config.hpp"
 #include "text_split.hpp"
-#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {
@@ -31,7 +33,8 @@ SplitStrategy strategy_of(const Json& config) {
     if (!splitter.empty() && splitter != "RecursiveCharacterTextSplitter")
         throw ConfigError(fmt::format(
             "config \"splitter\": unknown splitter \"{}\"; use RecursiveCharacterTextSplitter, "
-            "CharacterTextSplitter or MarkdownTextSplitter, or set \"strategy\"", splitter));
+            "CharacterTextSplitter or MarkdownTextSplitter, or set \"strategy\"",
+            splitter));
     const std::string name = config_choice(config, "strategy", "recursive",
                                            {"characters", "recursive", "sentences", "markdown"});
     if (name == "characters") return SplitStrategy::characters;
@@ -45,16 +48,20 @@ SplitOptions options_from(const Json& raw) {
     SplitOptions o;
     o.strategy = strategy_of(config);
     const std::int64_t fallback = config_int(config, "strlen", 512, 1, 100'000'000);
-    o.chunk_size = static_cast<std::size_t>(config_int(config, "chunk_size", fallback, 1, 100'000'000));
-    o.chunk_overlap = static_cast<std::size_t>(config_int(config, "chunk_overlap", 0, 0, 100'000'000));
+    o.chunk_size =
+        static_cast<std::size_t>(config_int(config, "chunk_size", fallback, 1, 100'000'000));
+    o.chunk_overlap =
+        static_cast<std::size_t>(config_int(config, "chunk_overlap", 0, 0, 100'000'000));
     if (o.chunk_overlap >= o.chunk_size)
-        throw ConfigError(fmt::format("config \"chunk_overlap\" ({}) must be smaller than "
-                                      "\"chunk_size\" ({}); lower the overlap",
-                                      o.chunk_overlap, o.chunk_size));
+        throw ConfigError(
+            fmt::format("config \"chunk_overlap\" ({}) must be smaller than "
+                        "\"chunk_size\" ({}); lower the overlap",
+                        o.chunk_overlap, o.chunk_size));
     if (config.find("separators")) {
         o.separators = config_strings(config, "separators");
         if (o.separators.empty())
-            throw ConfigError("config \"separators\" is empty; give at least one, e.g. [\"\\n\\n\", \" \"]");
+            throw ConfigError(
+                "config \"separators\" is empty; give at least one, e.g. [\"\\n\\n\", \" \"]");
     }
     return o;
 }
@@ -78,20 +85,26 @@ public:
         }
         Utf8Repair repaired = repair_utf8(item.data());
         if (repaired.replaced > 0)
-            item.object().warn(fmt::format("splitter: {} invalid UTF-8 sequence(s) replaced by "
-                                           "U+FFFD, the first at byte {}",
-                                           repaired.replaced, repaired.first_bad));
+            item.object().warn(
+                fmt::format("splitter: {} invalid UTF-8 sequence(s) replaced by "
+                            "U+FFFD, the first at byte {}",
+                            repaired.replaced, repaired.first_bad));
         const std::string& text = repaired.text;
         std::vector<Chunk> chunks = split_text(text, options_);
+        throw_if_cancelled(out.stop_token(), "splitter");
         if (chunks.empty()) return;
         Json::Array docs;
         docs.reserve(chunks.size());
         for (std::size_t i = 0; i < chunks.size(); ++i) {
+            if (i % 256 == 0) throw_if_cancelled(out.stop_token(), "splitter");
             const Chunk& c = chunks[i];
-            Json meta(Json::Object{{"chunkId", Json(i)}, {"start", Json(c.start)},
-                                   {"end", Json(c.end)}, {"isTable", Json(false)}});
+            Json meta(Json::Object{{"chunkId", Json(i)},
+                                   {"start", Json(c.start)},
+                                   {"end", Json(c.end)},
+                                   {"isTable", Json(false)}});
             if (!c.heading.empty()) meta.set("heading", Json(c.heading));
-            docs.push_back(doc(text.substr(c.start, c.end - c.start), item.object(), std::move(meta)));
+            docs.push_back(
+                doc(text.substr(c.start, c.end - c.start), item.object(), std::move(meta)));
         }
         Item result = item.with(Lane::documents, Json(std::move(docs)).dump());
         out.emit(result.with_metadata(Json(Json::Object{{"chunks", Json(chunks.size())}})));
@@ -103,14 +116,16 @@ private:
 
 Provider splitter(std::string name) {
     NodeInfo info;
-    info.description = "splits text into documents chunks (characters, recursive, sentences, "
-                       "markdown) with chunkId and offsets";
+    info.description =
+        "splits text into documents chunks (characters, recursive, sentences, "
+        "markdown) with chunkId and offsets";
     info.lanes = {{Lane::text, {Lane::documents}}, {Lane::table, {Lane::documents}}};
     info.concurrency = Concurrency::unlimited;  // options are read-only after construction
     info.config = {
         {"strategy", ConfigType::string, "characters | recursive (default) | sentences | markdown"},
         {"chunk_size", ConfigType::integer, "maximum chunk length in code points (default 512)"},
-        {"chunk_overlap", ConfigType::integer, "code points shared by neighbouring chunks (default 0)"},
+        {"chunk_overlap", ConfigType::integer,
+         "code points shared by neighbouring chunks (default 0)"},
         {"separators", ConfigType::array, "recursive: separators tried in order"},
         {"profile", ConfigType::string, "RocketRide: name of the section holding the config"},
     };

@@ -7,10 +7,12 @@
 
 #include <fmt/format.h>
 
+#include <sluice/utf8.hpp>
+
 #include "builtin_nodes.hpp"
+#include "cancel.hpp"
 #include "node_config.hpp"
 #include "pattern.hpp"
-#include <sluice/utf8.hpp>
 
 namespace sluice::nodes {
 namespace {
@@ -26,9 +28,9 @@ using Operation = std::variant<Simple, Replace>;
 struct CaseRange {
     std::uint32_t first, last, delta;
 };
-constexpr CaseRange k_case_ranges[] = {
-    {'A', 'Z', 32}, {0xC0, 0xD6, 32}, {0xD8, 0xDE, 32}, {0x391, 0x3A1, 32},
-    {0x3A3, 0x3AB, 32}, {0x410, 0x42F, 32}, {0x400, 0x40F, 80}};
+constexpr CaseRange k_case_ranges[] = {{'A', 'Z', 32},     {0xC0, 0xD6, 32},   {0xD8, 0xDE, 32},
+                                       {0x391, 0x3A1, 32}, {0x3A3, 0x3AB, 32}, {0x410, 0x42F, 32},
+                                       {0x400, 0x40F, 80}};
 
 std::uint32_t map_case(std::uint32_t cp, bool upper) {
     for (const CaseRange& r : k_case_ranges) {
@@ -46,7 +48,8 @@ std::string change_case(std::string_view text, bool upper) {
         if (c < 0x80) {
             out[i] = static_cast<char>(map_case(c, upper));
         } else if (c >= 0xC2 && c <= 0xDF && i + 1 < out.size()) {
-            const std::uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(out[i + 1]) & 0x3Fu);
+            const std::uint32_t cp =
+                ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(out[i + 1]) & 0x3Fu);
             const std::uint32_t mapped = map_case(cp, upper);
             if (mapped >= 0x80 && mapped < 0x800) {
                 out[i] = static_cast<char>(0xC0 | (mapped >> 6));
@@ -78,7 +81,7 @@ std::string trim(std::string_view text) {
     return std::string(text);
 }
 
-Operation operation_from(const Json& op, std::size_t i) {
+Operation operation_from(const Json& op, std::size_t i, NodeBudget& budget) {
     const std::string where = fmt::format("operations[{}]", i);
     if (op.is_string()) {
         const std::string& name = op.as_string();
@@ -86,27 +89,31 @@ Operation operation_from(const Json& op, std::size_t i) {
         if (name == "upper") return Simple::upper;
         if (name == "trim") return Simple::trim;
         if (name == "normalize_whitespace") return Simple::normalize_whitespace;
-        throw ConfigError(fmt::format("config \"{}\": unknown operation \"{}\"; use lower, upper, "
-                                      "trim, normalize_whitespace or {{\"replace\": ..., \"with\": ...}}",
-                                      where, name));
+        throw ConfigError(
+            fmt::format("config \"{}\": unknown operation \"{}\"; use lower, upper, "
+                        "trim, normalize_whitespace or {{\"replace\": ..., \"with\": ...}}",
+                        where, name));
     }
     const Json* re = op.find("replace");
     if (!op.is_object() || !re || !re->is_string())
-        throw ConfigError(fmt::format("config \"{}\" must be an operation name or "
-                                      "{{\"replace\": regex, \"with\": text}}", where));
-    Replace r{Pattern(where, re->as_string()), op.get_string("with")};
+        throw ConfigError(
+            fmt::format("config \"{}\" must be an operation name or "
+                        "{{\"replace\": regex, \"with\": text}}",
+                        where));
+    Replace r{Pattern(where, re->as_string(), budget), op.get_string("with")};
     r.pattern.check_rewrite(where, r.rewrite);
     return r;
 }
 
-std::vector<Operation> operations_from(const Json& config) {
+std::vector<Operation> operations_from(const Json& config, NodeBudget& budget) {
     std::vector<Operation> ops;
     const Json* list = config.find("operations");
     if (!list || !list->is_array() || list->as_array().empty())
-        throw ConfigError("config \"operations\" must list at least one operation, e.g. "
-                          "[\"trim\", \"lower\"]");
+        throw ConfigError(
+            "config \"operations\" must list at least one operation, e.g. "
+            "[\"trim\", \"lower\"]");
     for (std::size_t i = 0; i < list->as_array().size(); ++i)
-        ops.push_back(operation_from(list->as_array()[i], i));
+        ops.push_back(operation_from(list->as_array()[i], i, budget));
     return ops;
 }
 
@@ -117,6 +124,7 @@ public:
     void process(Item item, Emitter& out) override {
         std::string text = repair_utf8(item.data()).text;
         for (const Operation& op : ops_) {
+            throw_if_cancelled(out.stop_token(), "text_transform");
             if (const Replace* r = std::get_if<Replace>(&op)) {
                 r->pattern.replace_all(text, r->rewrite);
                 continue;
@@ -146,7 +154,8 @@ std::vector<Provider> text_transform_providers() {
                     "in order: lower, upper, trim, normalize_whitespace, {replace, with}", true}};
     std::vector<Provider> out;
     out.push_back({"text_transform", std::move(info), [](const NodeContext& ctx) {
-                       return std::make_unique<TextTransformNode>(operations_from(ctx.config));
+                       return std::make_unique<TextTransformNode>(
+                           operations_from(ctx.config, ctx.budget));
                    }});
     return out;
 }

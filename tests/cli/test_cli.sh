@@ -189,6 +189,108 @@ check "validate failing: exit 1" "$rc" 1
 check_grep "validate failing: names the component" "$work/invalid.err" \
     "^sluice: $work/unknown.pipe: .*\"mystery_1\""
 
+# ---- limits: components, the data root ------------------------------------------------------
+# chain_pipe FILE N — webhook -> N x word_count -> response, as one .pipe file.
+chain_pipe() {
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+n = int(sys.argv[2])
+components = [{"id": "in", "provider": "webhook", "config": {"mode": "Source"}}]
+for i in range(n):
+    components.append({"id": "c%d" % i, "provider": "word_count",
+                       "input": [{"lane": "text", "from": "c%d" % (i - 1) if i else "in"}]})
+components.append({"id": "out", "provider": "response",
+                   "input": [{"lane": "text", "from": "c%d" % (n - 1)}]})
+json.dump({"components": components}, open(sys.argv[1], "w"))
+PY
+}
+chain_pipe "$work/long.pipe" 50000
+sluice long validate "$work/long.pipe" </dev/null
+check "validate over max_components: exit 2" "$rc" 2
+check "validate over max_components: one clear line" "$(cat "$work/long.err")" \
+    "sluice: $work/long.pipe: pipeline has 50002 components; the limit is 10000 (max_components)"
+sluice longrun run "$work/long.pipe" "$inputs/hello.txt" </dev/null
+check "run over max_components: exit 2" "$rc" 2
+check "run over max_components: one clear line" "$(cat "$work/longrun.err")" \
+    "sluice: $work/long.pipe: pipeline has 50002 components; the limit is 10000 (max_components)"
+chain_pipe "$work/chain.pipe" 3
+sluice limit3 validate "$work/chain.pipe" --max-components 4 </dev/null
+check "validate --max-components 4 on 5 components: exit 2" "$rc" 2
+check_grep "validate --max-components: the limit given" "$work/limit3.err" \
+    'pipeline has 5 components; the limit is 4 \(max_components\)$'
+sluice limit5 run "$work/chain.pipe" "$inputs/hello.txt" --max-components=5 </dev/null
+check "run --max-components 5 on 5 components: exit 0" "$rc" 0
+sluice limitbad validate "$work/chain.pipe" --max-components none </dev/null
+check_grep "validate --max-components none: says what was expected" "$work/limitbad.err" \
+    '^sluice: --max-components expects a positive integer, got "none"$'
+
+mkdir -p "$work/root"
+printf '{"components": [{"id": "in", "provider": "webhook", "config": {"mode": "Source"}},
+  {"id": "keep", "provider": "text_output", "config": {"directory": "%s"},
+   "input": [{"lane": "text", "from": "in"}]}]}\n' "out" >"$work/inside.pipe"
+printf '{"components": [{"id": "in", "provider": "webhook", "config": {"mode": "Source"}},
+  {"id": "keep", "provider": "text_output", "config": {"directory": "%s"},
+   "input": [{"lane": "text", "from": "in"}]}]}\n' "$work/outside" >"$work/outside.pipe"
+sluice datain run "$work/inside.pipe" "$inputs/hello.txt" --data-dir "$work/root" </dev/null
+check "--data-dir: a relative directory lands inside the root" \
+    "$rc $(cat "$work/root/out/hello.txt.txt" 2>&1 | head -c 5)" "0 $(head -c 5 "$inputs/hello.txt")"
+sluice dataout run "$work/outside.pipe" "$inputs/hello.txt" --data-dir "$work/root" </dev/null
+check "--data-dir: a directory outside the root: exit 2" "$rc" 2
+check "--data-dir: the message names the component and the root" "$(cat "$work/dataout.err")" \
+    "sluice: $work/outside.pipe: invalid pipeline: component \"keep\": config \"directory\": \"$work/outside\" leads outside the data root \"$(cd "$work/root" && pwd -P)\"; give a path inside it (a relative path is taken from the root)"
+check "--data-dir: nothing written outside" "$([[ -e $work/outside ]] && echo written || echo none)" none
+sluice datanone run "$work/outside.pipe" "$inputs/hello.txt" </dev/null
+check "without --data-dir: the user's own files, as before" \
+    "$rc $(ls "$work/outside")" "0 hello.txt.txt"
+sluice datamissing run "$work/inside.pipe" "$inputs/hello.txt" --data-dir "$work/nope" </dev/null
+check "--data-dir missing: exit 2 and says so" "$rc $(cat "$work/datamissing.err")" \
+    "2 sluice: --data-dir $work/nope: no such directory; create it first"
+
+# ---- streaming large inputs ------------------------------------------------------------------
+# A small file sent whole and the same file chunked (1 KiB chunks): echo's response ends each
+# chunk with its blank line, so without them the chunked text is the file, in order.
+python3 -c 'import sys; sys.stdout.write("".join("line %05d of the stream test\n" % i for i in range(2000)))' \
+    >"$work/small.txt"
+sluice whole run "$ex/echo.pipe" "$work/small.txt" </dev/null
+sluice chunked run "$ex/echo.pipe" "$work/small.txt" --chunk-mb 0.0009765625 </dev/null
+check "chunked: exit 0, one result" "$rc $(lines_of "$work/chunked.out")" "0 1"
+check "whole: the file plus a blank line" "$(py "$work/whole.out" "rows[0]['text'] == echoed('$work/small.txt')")" True
+check "chunked: 1 KiB chunks each followed by a blank line, in file order" \
+    "$(py "$work/chunked.out" "(lambda t, f: len(t) == len(f) + 59 * 2 and ''.join(t[i:i + 1024] for i in range(0, len(t), 1026)) == f + '\\n\\n')(rows[0]['text'][0], open('$work/small.txt').read())")" True
+sluice chunkbad run "$ex/echo.pipe" "$work/small.txt" --chunk-mb 0 </dev/null
+check_grep "--chunk-mb 0: says what was expected" "$work/chunkbad.err" \
+    '^sluice: --chunk-mb expects megabytes from 0.001 \(1 KiB\) to 1024, got "0"$'
+
+# 200 MB through webhook -> word_count (a small result): peak RSS stays under 100 MB.
+printf '{"components": [{"id": "in", "provider": "webhook", "config": {"mode": "Source"}},
+  {"id": "count", "provider": "word_count", "input": [{"lane": "text", "from": "in"}]}]}\n' \
+    >"$work/count.pipe"
+yes 'the quick brown fox jumps over the lazy dog' | head -c 200000000 >"$work/big.txt"
+if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f '%M' -o "$work/big.rss" timeout -k 5 120 "$bin" run "$work/count.pipe" \
+        "$work/big.txt" >"$work/big.out" 2>"$work/big.err" </dev/null
+    rc=$?
+    peak_kb=$(tail -n 1 "$work/big.rss")
+else  # /proc polling: the largest VmHWM seen while it runs
+    timeout -k 5 120 "$bin" run "$work/count.pipe" "$work/big.txt" >"$work/big.out" \
+        2>"$work/big.err" </dev/null &
+    pid=$!
+    peak_kb=0
+    while kill -0 "$pid" 2>/dev/null; do
+        hwm=$(sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' "/proc/$pid/status" 2>/dev/null)
+        ((${hwm:-0} > peak_kb)) && peak_kb=$hwm
+        sleep 0.05
+    done
+    wait "$pid"
+    rc=$?
+fi
+rm -f "$work/big.txt"
+check "200 MB streamed: exit 0, one result" "$rc $(lines_of "$work/big.out")" "0 1"
+check_grep "200 MB streamed: every byte went in" "$work/big.err" \
+    '^sluice: 1 objects, 0 failed, .* MiB/s, drain [0-9]+ ms$'
+echo "cli: 200 MB streamed, peak RSS ${peak_kb} kB"
+check "200 MB streamed: peak RSS under 100 MB" "$((peak_kb < 100 * 1024))" 1
+
 # ---- nodes and the node catalogue example -----------------------------------------------------
 sluice nodes nodes </dev/null
 check "nodes: exit 0" "$rc" 0

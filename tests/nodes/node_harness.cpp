@@ -31,7 +31,8 @@ std::string node_pipeline(const std::string& provider, const std::string& config
                           bool probe_metadata) {
     std::string inputs;
     for (const std::string& lane : out_lanes)
-        inputs += fmt::format(R"({}{{"lane": "{}", "from": "node"}})", inputs.empty() ? "" : ", ", lane);
+        inputs +=
+            fmt::format(R"({}{{"lane": "{}", "from": "node"}})", inputs.empty() ? "" : ", ", lane);
     std::string out = fmt::format(
         R"({{"components": [
           {{"id": "in", "provider": "webhook", "config": {{"mode": "Source"}}}},
@@ -41,7 +42,8 @@ std::string node_pipeline(const std::string& provider, const std::string& config
         out += fmt::format(R"(, {{"id": "out", "provider": "response", "input": [{}]}})", inputs);
     if (probe_metadata) {
         register_metadata_probe();
-        out += fmt::format(R"(, {{"id": "meta", "provider": "test_metadata", "input": [{}]}})", inputs);
+        out += fmt::format(R"(, {{"id": "meta", "provider": "test_metadata", "input": [{}]}})",
+                           inputs);
     }
     return out + "]}";
 }
@@ -52,6 +54,15 @@ Result run_node(const std::string& pipeline, std::string_view data, std::string_
     Result result = engine.send(token, data, mime, ObjectInfo{"doc", "", {}});
     check_accounting(engine.terminate(token).get());
     return result;
+}
+
+std::unique_ptr<Node> build_node(const std::string& provider, const std::string& config) {
+    const Provider* p = find_provider(provider);
+    REQUIRE(p != nullptr);
+    const Json json = Json::parse(config);
+    NodeLimits limits;
+    NodeBudget budget(limits);
+    return p->factory(NodeContext{"node", p->name, json, budget});
 }
 
 std::string use_error(const std::string& pipeline) {

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,30 @@ struct doctest::StringMaker<std::vector<std::string>> {
 };
 
 namespace sluice::test {
+
+// An Emitter whose stop the test controls (as the engine's is requested on cancel); it keeps
+// what the node emits. For calling a node's process() directly.
+class StoppableEmitter final : public Emitter {
+public:
+    void emit(Item item) override {
+        std::lock_guard lock(mutex_);
+        emitted_.push_back(std::move(item));
+    }
+    std::stop_token stop_token() const noexcept override { return source.get_token(); }
+    std::size_t emitted() const {
+        std::lock_guard lock(mutex_);
+        return emitted_.size();
+    }
+
+    std::stop_source source;
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<Item> emitted_;
+};
+
+// One instance of a registered provider with `config` (JSON text), built outside any engine.
+std::unique_ptr<Node> build_node(const std::string& provider, const std::string& config = "{}");
 
 // A sink for any lane that records each item's metadata (JSON) in the result under "meta".
 void register_metadata_probe();
