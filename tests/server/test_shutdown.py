@@ -121,8 +121,9 @@ class ShutdownTests(unittest.IsolatedAsyncioTestCase):
                                                         "token": unique_token("late")})
             if not response["success"]:
                 # The server's own refusal, or the engine's when the drain is already under way.
-                self.assertIn(response["message"], ("server is shutting down",
-                                                    "engine is shut down; no new tasks are started"))
+                self.assertIn(response["message"],
+                              ("server is shutting down",
+                               "engine is shut down; no new tasks are started"))
                 break
             self.assertLess(time.monotonic(), deadline, "execute still accepted 5 s after SIGINT")
             await asyncio.sleep(0.02)  # polling with a deadline, not synchronising
