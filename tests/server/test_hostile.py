@@ -159,7 +159,8 @@ async def knows_delay_cancellable(client):
 
 
 class HostileMixTests(ServerTestCase):
-    server_args = ("--max-inflight", "2", "--auth-timeout", "2")
+    # --drain-deadline 1: the busy tasks' terminate at the end cuts their work after 1 s.
+    server_args = ("--max-inflight", "2", "--auth-timeout", "2", "--drain-deadline", "1")
 
     async def test_a_normal_client_is_served_normally_while_the_hostile_mix_runs(self):
         started = time.monotonic()
@@ -194,10 +195,12 @@ class HostileMixTests(ServerTestCase):
         self.assertLess(took, bound, "the normal client's execute, 20 sends and terminate")
         self.assert_hostile_outcomes(done, has_limit)
         self.assert_health(answers)
-        self.assertLess(grown, 150 * 2**20, f"peak RSS grew {grown / 2**20:.0f} MB")
+        # ~110 MB of it is the 40,000-component pipeline's JSON tree (4 MB of text), parsed
+        # before its size is refused; the four bodies, were they read, would add 240 MB.
+        self.assertLess(grown, 200 * 2**20, f"peak RSS grew {grown / 2**20:.0f} MB")
         for token, pipe_closed in busy:
-            await hostile.terminate(token)
-            await asyncio.wait_for(asyncio.gather(pipe_closed, return_exceptions=True), 30)
+            await hostile.terminate(token, timeout=10)
+            await asyncio.wait_for(asyncio.gather(pipe_closed, return_exceptions=True), 10)
         self.assertLess(time.monotonic() - started, 60, "the whole mix")
 
     # ---- the hostile parts ---------------------------------------------------------------
