@@ -3,8 +3,8 @@
 // echo task alone, alternating in the same run: the "baseline" column is the echo alone, so
 // the ratio is how much the neighbour slows it down. Neighbours: a node that sleeps and
 // declares NodeInfo::blocking (on the engine's blocking pool), the same node without the
-// declaration (asleep on the TBB workers every task shares), and `cpu_work` (computing on the
-// workers).
+// declaration (asleep on the TBB workers every task shares), the built-in `delay`, and
+// `cpu_work` (computing on the workers).
 #include <atomic>
 #include <deque>
 #include <exception>
@@ -118,6 +118,8 @@ void run_isolation(Context& ctx) {
     const std::vector<Neighbour> neighbours = {
         {"sleep_blocking", "bench_sleep_blocking", R"({"ms": 20})"},
         {"sleep_on_workers", "bench_sleep", R"({"ms": 20})"},
+        // The built-in `delay`: like the first where it declares NodeInfo::blocking.
+        {"delay", "delay", R"({"ms": 20})"},
         {"cpu_work", "cpu_work", R"({"iterations": 2000000})"},
     };
     for (const Neighbour& n : neighbours) {
