@@ -2,7 +2,8 @@
 # unauthenticated 60 MB bodies, silent sockets, a big WebSocket message before auth, 2000 opens
 # queued on a full task, a 40,000-component pipeline, a text_output aimed outside the data root,
 # and tasks busy in cpu_work and delay. Meanwhile a normal client on 127.0.0.1 runs execute ->
-# 20 sends -> terminate within a bound, and /health answers throughout.
+# 20 sends -> terminate within a bound, and /health answers throughout. Last, 127.0.0.2 at its
+# cap of unauthenticated sockets is refused while 127.0.0.1 is still served.
 #
 # The server binds 127.0.0.1 only (as every test server). The hostile sockets bind 127.0.0.2 as
 # their SOURCE address and connect to 127.0.0.1 (all of 127/8 is local on Linux): the server
@@ -31,7 +32,8 @@ HOSTILE_IP = "127.0.0.2"
 BODY = 60 * 1024 * 1024
 BODIES = 4
 SILENT_WEBSOCKETS = 3
-SILENT_TCP = 2  # with the bodies and the big message: 10, the per-IP cap (default 10)
+SILENT_TCP = 2  # with the bodies and the big message: 10, the per-IP cap
+UNAUTHENTICATED_CAP = 10  # --max-unauthenticated-per-ip's default
 QUEUED_OPENS = 2000
 COMPONENTS = 40_000
 # Where delay and cpu_work stop when cancelled (and delay runs on the blocking pool: the
@@ -104,6 +106,18 @@ def unauthenticated_body(port):
                 pass
     status = reply.split(b"\r\n", 1)[0].split()
     return int(status[1]) if len(status) >= 2 and status[1].isdigit() else None
+
+
+def hostile_get(port, path):
+    """GET path from 127.0.0.2 without a key: (status, raw reply)."""
+    with hostile_tcp(port) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                     .encode())
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    status = reply.split(b"\r\n", 1)[0].split()
+    return (int(status[1]) if len(status) >= 2 and status[1].isdigit() else None), reply
 
 
 async def hostile_websocket(port):
@@ -199,6 +213,7 @@ class HostileMixTests(ServerTestCase):
         # ~110 MB of it is the 40,000-component pipeline's JSON tree (4 MB of text), parsed
         # before its size is refused; the four bodies, were they read, would add 240 MB.
         self.assertLess(grown, 200 * 2**20, f"peak RSS grew {grown / 2**20:.0f} MB")
+        await asyncio.to_thread(self.assert_the_per_ip_cap_spares_other_ips)
         for token, pipe_closed in busy:
             if not cancellable:  # nothing would stop the node: let it finish its object
                 await asyncio.wait_for(asyncio.gather(pipe_closed, return_exceptions=True), 30)
@@ -320,6 +335,17 @@ class HostileMixTests(ServerTestCase):
             self.assertFalse(response["success"])
             self.assertIn("node_1", response["message"])
             self.assertIn(f'leads outside the data root "{root}"', response["message"])
+
+    def assert_the_per_ip_cap_spares_other_ips(self):
+        """127.0.0.2 at its cap of unauthenticated sockets is refused; 127.0.0.1 is not."""
+        for _ in range(UNAUTHENTICATED_CAP):
+            self.addCleanup(hostile_tcp(self.port).close)
+        # The acceptor takes connections in order: this one comes after the ten.
+        status, reply = hostile_get(self.port, "/health")
+        self.assertEqual(status, 429, reply[:300])
+        self.assertIn(b"too many unauthenticated connections from 127.0.0.2 (10, "
+                      b"--max-unauthenticated-per-ip): authenticate the open ones first", reply)
+        self.assertEqual(http_request(self.port, "GET", "/health", timeout=5).status, 200)
 
     def assert_health(self, answers):
         self.assertGreater(len(answers), 5, "the /health watch hardly ran")
