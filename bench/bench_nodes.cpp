@@ -2,7 +2,9 @@
 // work function as the matching hand-written baseline node.
 #include "bench_nodes.hpp"
 
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -36,6 +38,16 @@ struct CpuNode final : sluice::Node {
     }
 };
 
+// Sleeps config.ms per item: the careless node of scenario 8, declared blocking or not.
+struct SleepNode final : sluice::Node {
+    std::chrono::milliseconds ms;
+    explicit SleepNode(double m) : ms(static_cast<long>(m)) {}
+    void process(sluice::Item item, sluice::Emitter& out) override {
+        std::this_thread::sleep_for(ms);  // the node's whole purpose, not synchronisation
+        out.emit(std::move(item));
+    }
+};
+
 struct ValveNode final : sluice::Node {
     void process(sluice::Item item, sluice::Emitter& out) override {
         valve().pass();
@@ -59,6 +71,19 @@ void register_bench_nodes() {
         sluice::register_node("bench_cpu", std::move(cpu), [](const sluice::NodeContext& ctx) {
             return std::make_unique<CpuNode>(ctx.config.find("micros")->as_double());
         });
+        for (bool blocking : {false, true}) {
+            auto sleep = text_to_text(sluice::Concurrency::unlimited);
+            sleep.blocking = blocking;
+            sleep.description = blocking ? "sleeps config.ms per item on the blocking pool "
+                                           "(benchmark)"
+                                         : "sleeps config.ms per item on a TBB worker (benchmark)";
+            sleep.config = {{"ms", sluice::ConfigType::number, "milliseconds per item", true}};
+            sluice::register_node(
+                blocking ? "bench_sleep_blocking" : "bench_sleep", std::move(sleep),
+                [](const sluice::NodeContext& ctx) {
+                    return std::make_unique<SleepNode>(ctx.config.find("ms")->as_double());
+                });
+        }
         // serial: the first item holds one worker at the valve, the rest queue behind it.
         auto held = text_to_text(sluice::Concurrency::serial);
         held.description = "waits at the benchmark's valve (benchmark)";

@@ -8,7 +8,8 @@
 namespace bench {
 
 // bench_copy (copy_text), bench_cpu (cpu_work of config "micros"), bench_valve (waits at
-// valve()); all text -> text. Idempotent.
+// valve()), bench_sleep and bench_sleep_blocking (sleep config "ms"; the second declares
+// NodeInfo::blocking); all text -> text. Idempotent.
 void register_bench_nodes();
 
 // webhook -> middle[0] -> ... -> response, each middle a provider with `config` (a JSON

@@ -17,6 +17,8 @@ const std::vector<Scenario>& all_scenarios() {
         {"7_server", "objects over the WebSocket protocol (open/write/close) vs in-process send",
          run_server},
 #endif
+        {"8_isolation", "an echo task's latency beside a task sleeping or computing, vs alone",
+         run_isolation},
     };
     return list;
 }

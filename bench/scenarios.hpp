@@ -35,6 +35,7 @@ void run_send(Context& ctx);         // scenario_send.cpp
 void run_terminate(Context& ctx);    // scenario_terminate.cpp
 void run_memory(Context& ctx);       // scenario_memory.cpp
 void run_server(Context& ctx);       // scenario_server.cpp (when the server is built)
+void run_isolation(Context& ctx);    // scenario_isolation.cpp
 
 // The memory scenario's child processes: `sluice-bench --probe NAME COUNT` prints bytes.
 int run_memory_probe(const std::string& name, std::size_t count);

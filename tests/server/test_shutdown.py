@@ -1,7 +1,8 @@
 # test_shutdown.py — the process's end: SIGTERM/SIGINT on an idle server and under load
 # exit 0 with the one-line summary; every object the server accepted was answered (results
 # delivered = objects completed in the summary); sockets get a close reason; a pipe left
-# open is cut by the drain deadline and still accounted. Each test starts its own server.
+# open is cut by the drain deadline and still accounted; a second signal during the drain exits
+# at once (128 + signal) without a summary. Each test starts its own server.
 import asyncio
 import signal
 import time
@@ -104,3 +105,34 @@ class ShutdownTests(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(summary["completed"] + summary["failed"], 1)
         await client.wait_closed(5)
         self.assertTrue(client.close_reason)
+
+    async def test_a_second_sigint_during_the_drain_exits_at_once_with_130_and_no_summary(self):
+        server = self.start_server("--drain-deadline", "30")
+        client = await self.client(server)
+        token = unique_token("second-signal")
+        await client.execute(echo_pipeline(), token=token)
+        pipe = await client.pipe(token, "text/plain", "holds the drain open")
+        await pipe.write("stuck")
+        server.send_signal(signal.SIGINT)
+        # The drain has begun once the server refuses new tasks; the open pipe holds it there.
+        deadline = time.monotonic() + 5
+        while True:
+            response = await client.request("execute", {"pipeline": echo_pipeline(),
+                                                        "token": unique_token("late")})
+            if not response["success"]:
+                # The server's own refusal, or the engine's when the drain is already under way.
+                self.assertIn(response["message"],
+                              ("server is shutting down",
+                               "engine is shut down; no new tasks are started"))
+                break
+            self.assertLess(time.monotonic(), deadline, "execute still accepted 5 s after SIGINT")
+            await asyncio.sleep(0.02)  # polling with a deadline, not synchronising
+        self.assertTrue(server.alive(), "the first SIGINT ended the process: no drain to cut")
+        server.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        code, lines = await asyncio.to_thread(server.wait, 5)
+        took = time.monotonic() - started
+        self.assertLess(took, 1.0, f"the second SIGINT took {took:.2f} s")
+        self.assertEqual(code, 128 + signal.SIGINT, server.stderr()[-500:])
+        self.assertIn("sluice serve: second signal: exiting without waiting\n", server.stderr())
+        self.assertIsNone(server.summary(), f"a summary after the second signal: {lines[-2:]!r}")
