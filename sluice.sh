@@ -2,11 +2,12 @@
 # sluice.sh — one entry point to install, build, try and test sluice on Debian 12.
 #
 #   ./sluice.sh deps          install the Debian packages (skipped when all are present)
-#   ./sluice.sh build [DIR]   configure + build (RelWithDebInfo, Ninja); default build/release
+#   ./sluice.sh build [PRESET]  configure + build a CMakePresets.json preset (release, tsan,
+#                             asan, bench); default release, into build/<preset>
 #   ./sluice.sh demo          deps + build + run the example pipelines over the sample inputs
 #   ./sluice.sh test          deps + build + ctest, the installed-package consumer check,
 #                             then a ThreadSanitizer build + ctest (what CI runs)
-#   ./sluice.sh tsan          ThreadSanitizer build in build/tsan + ctest
+#   ./sluice.sh tsan          ThreadSanitizer build in build/tsan + ctest (instrumented oneTBB)
 #   ./sluice.sh asan          AddressSanitizer + UBSan build in build/asan + ctest
 #   ./sluice.sh soak [N]      the racing-terminate stress test for N rounds (default 20000)
 #   ./sluice.sh bench [--quick] [DIR]  sluice-bench vs hand-written oneTBB; CSV + plots in DIR
@@ -50,29 +51,24 @@ deps() {
     apt-get install -y --no-install-recommends "${packages[@]}"
 }
 
-# configure DIR [CMAKE ARGS...] — configure and build one build tree.
-configure_and_build() {
-    local dir=$1
-    shift
-    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
-    cmake --build "$dir" -j "$jobs"
-}
-
+# build PRESET — configure and build one tree of CMakePresets.json (build/PRESET).
 build() {
-    local dir=${1:-build/release}
-    banner "build $dir"
-    configure_and_build "$dir"
+    local preset=${1:-release}
+    banner "build $preset (build/$preset)"
+    cmake --preset "$preset"
+    cmake --build --preset "$preset" -j "$jobs"
 }
 
+# run_ctest PRESET — every test of that tree, each doctest case on its own.
 run_ctest() {
-    local dir=$1
-    banner "ctest $dir"
-    ctest --test-dir "$dir" --output-on-failure
+    local preset=$1
+    banner "ctest $preset"
+    ctest --preset "$preset" -j "$jobs"
 }
 
 demo() {
     deps
-    build build/release
+    build release
     local bin=build/release/sluice in=examples/inputs
     banner "demo: examples/echo.pipe over $in/hello.txt $in/poem.md $in/data.json"
     "$bin" run examples/echo.pipe "$in/hello.txt" "$in/poem.md" "$in/data.json"
@@ -166,17 +162,16 @@ SOURCES
     (cd "$dir" && apt-get source onetbb)
 }
 
-# sanitized KIND DIR — a sanitizer build tree and its ctest run.
+# sanitized PRESET — a sanitizer tree (tsan or asan preset) and its ctest run. What the presets
+# cannot hold stays here: building the instrumented oneTBB, and the sanitizers' environment.
 sanitized() {
-    local kind=$1 dir=$2 extra=()
-    if [[ $kind == thread ]]; then
-        tbb_tsan
-        extra=(-DTBB_DIR="$tbb_tsan_prefix/lib/cmake/TBB")
+    local preset=$1
+    if [[ $preset == tsan ]]; then
+        tbb_tsan  # the preset's TBB_DIR points into build/tbb-tsan/prefix
         export LD_LIBRARY_PATH="$tbb_tsan_prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     fi
-    banner "build $dir (SLUICE_SANITIZE=$kind)"
-    configure_and_build "$dir" -DSLUICE_SANITIZE="$kind" -DSLUICE_BUILD_BENCH=OFF "${extra[@]}"
-    if [[ $kind == thread ]]; then
+    build "$preset"
+    if [[ $preset == tsan ]]; then
         export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}"
         if [[ -f tests/tsan.supp ]]; then
             TSAN_OPTIONS+=" suppressions=$root/tests/tsan.supp"
@@ -185,13 +180,13 @@ sanitized() {
         export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
         export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
     fi
-    run_ctest "$dir"
+    run_ctest "$preset"
 }
 
 soak() {
     local rounds=${1:-20000}
     deps
-    build build/release
+    build release
     banner "soak: racing terminate, $rounds rounds"
     SLUICE_STRESS_ITERATIONS=$rounds build/release/tests/sluice_tests --test-suite=stress
 }
@@ -201,15 +196,15 @@ test_all() {
     deps
     banner "environment"
     echo "$(g++ --version | head -n 1); $(cmake --version | head -n 1); $jobs cores; CI=${CI:-}"
-    build build/release
-    run_ctest build/release
+    build release
+    run_ctest release
     consumer_check
-    sanitized thread build/tsan
+    sanitized tsan
     banner "test: all passed in $((SECONDS - started)) s"
 }
 
 usage() {
-    sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 # ---- main -----------------------------------------------------------------------------------
@@ -219,19 +214,19 @@ case "${1:-}" in
     deps) deps ;;
     build)
         deps
-        build "${2:-build/release}"
+        build "${2:-release}"
         banner "build: done"
         ;;
     demo) demo ;;
     test) test_all ;;
     tsan)
         deps
-        sanitized thread build/tsan
+        sanitized tsan
         banner "tsan: all passed"
         ;;
     asan)
         deps
-        sanitized address build/asan
+        sanitized asan
         banner "asan: all passed"
         ;;
     soak) soak "${2:-20000}" ;;

@@ -22,9 +22,9 @@ while (($#)); do
     shift
 done
 
-build=build/bench
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target sluice_bench -j "$(nproc 2>/dev/null || echo 2)"
+build=build/bench  # the `bench` preset of CMakePresets.json (Release)
+cmake --preset bench >/dev/null
+cmake --build --preset bench -j "$(nproc 2>/dev/null || echo 2)"
 mkdir -p "$out"
 csv=$out/sluice-bench.csv
 "$build/bench/sluice-bench" "${quick[@]}" --csv "$csv" "${extra[@]}" | tee "$out/sluice-bench.txt"

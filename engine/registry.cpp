@@ -23,12 +23,6 @@ std::string_view to_string(ConfigType type) noexcept {
     }
     return "unknown";
 }
-namespace detail {
-// Defined in nodes/builtin_nodes.cpp: the explicit list of built-in providers (explicit, not
-// self-registering statics, which a static library's linker would drop).
-std::vector<Provider> builtin_providers();
-}  // namespace detail
-
 namespace {
 
 std::string fold(std::string_view name) {
@@ -58,7 +52,8 @@ struct Registry {
 Registry& registry() {
     static Registry* r = [] {
         auto* reg = new Registry;  // never destroyed: providers may be looked up at exit
-        for (Provider& p : detail::builtin_providers()) reg->add(std::move(p));
+        // The catalogue of sluice_nodes (builtin_providers, include/sluice/node.hpp).
+        for (Provider& p : builtin_providers()) reg->add(std::move(p));
         return reg;
     }();
     return *r;

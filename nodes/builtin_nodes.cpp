@@ -1,18 +1,17 @@
-// builtin_nodes.cpp — the one explicit list of built-in providers. Add a node family here.
+// builtin_nodes.cpp — the built-in catalogue handed to the registry: every family listed in
+// builtin_nodes.hpp, in that order. Explicit, not self-registering statics (which a static
+// library's linker would drop).
 #include "builtin_nodes.hpp"
 
-namespace sluice::detail {
+namespace sluice {
 
 std::vector<Provider> builtin_providers() {
     std::vector<Provider> all;
-    for (auto family :
-         {nodes::source_providers, nodes::response_providers, nodes::parse_providers,
-          nodes::splitter_providers, nodes::anonymize_providers, nodes::hash_providers,
-          nodes::filter_providers, nodes::text_transform_providers, nodes::json_extract_providers,
-          nodes::batch_providers, nodes::dedupe_providers, nodes::word_count_providers,
-          nodes::text_output_providers, nodes::load_providers})
-        for (Provider& p : family()) all.push_back(std::move(p));
+#define SLUICE_APPEND_FAMILY(family) \
+    for (Provider & p : nodes::family##_providers()) all.push_back(std::move(p));
+    SLUICE_BUILTIN_NODE_FAMILIES(SLUICE_APPEND_FAMILY)
+#undef SLUICE_APPEND_FAMILY
     return all;
 }
 
-}  // namespace sluice::detail
+}  // namespace sluice

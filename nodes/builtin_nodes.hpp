@@ -1,25 +1,32 @@
-// builtin_nodes.hpp — each built-in node family hands its providers to builtin_nodes.cpp.
+// builtin_nodes.hpp — the one list of built-in node families. Add a node: its .cpp in nodes/
+// defining sluice::nodes::<family>_providers(), and one line here.
 #pragma once
 
 #include <vector>
 
 #include <sluice/node.hpp>
 
+// X(family): nodes/<file>.cpp defines std::vector<Provider> sluice::nodes::family_providers().
+#define SLUICE_BUILTIN_NODE_FAMILIES(X)                                  \
+    X(source)         /* webhook, chat, dropper */                       \
+    X(response)       /* response, response_text, response_table, ... */ \
+    X(parse)          /* parse */                                        \
+    X(splitter)       /* preprocessor_langchain, splitter */             \
+    X(anonymize)      /* anonymize, anonymize_text */                    \
+    X(hash)           /* hash */                                         \
+    X(filter)         /* filter */                                       \
+    X(text_transform) /* text_transform */                               \
+    X(json_extract)   /* json_extract */                                 \
+    X(batch)          /* batch */                                        \
+    X(dedupe)         /* dedupe */                                       \
+    X(word_count)     /* word_count, stats */                            \
+    X(text_output)    /* text_output, local-text-output */               \
+    X(load)           /* delay, cpu_work */
+
 namespace sluice::nodes {
 
-std::vector<Provider> source_providers();     // webhook, chat, dropper
-std::vector<Provider> response_providers();   // response, response_text, response_table, ...
-std::vector<Provider> parse_providers();      // parse
-std::vector<Provider> splitter_providers();   // preprocessor_langchain, splitter
-std::vector<Provider> anonymize_providers();  // anonymize, anonymize_text
-std::vector<Provider> hash_providers();       // hash
-std::vector<Provider> filter_providers();     // filter
-std::vector<Provider> text_transform_providers();  // text_transform
-std::vector<Provider> json_extract_providers();    // json_extract
-std::vector<Provider> batch_providers();           // batch
-std::vector<Provider> dedupe_providers();          // dedupe
-std::vector<Provider> word_count_providers();      // word_count, stats
-std::vector<Provider> text_output_providers();     // text_output, local-text-output
-std::vector<Provider> load_providers();            // delay, cpu_work
+#define SLUICE_DECLARE_FAMILY(family) std::vector<Provider> family##_providers();
+SLUICE_BUILTIN_NODE_FAMILIES(SLUICE_DECLARE_FAMILY)
+#undef SLUICE_DECLARE_FAMILY
 
 }  // namespace sluice::nodes

@@ -183,41 +183,87 @@ void post_data(ServerContext& ctx, HttpRequest request, const Target& t, const H
         });
 }
 
+// What a route handler gets: the request is its to move.
+struct RouteCall {
+    ServerContext& ctx;
+    HttpRequest& request;
+    const Target& t;
+    const Json& args;  // the query's arguments, checked before any route runs
+    const HttpAnswer& answer;
+    const net::any_io_executor& executor;
+};
+
+void get_task(const RouteCall& c) {
+    c.answer(outcome_response(c.request, c.ctx.tasks.status(c.args)));
+}
+
+void delete_task(const RouteCall& c) {
+    const bool wait = c.t.get("wait") != "false";
+    c.ctx.tasks.terminate(c.args, wait, [request = c.request, answer = c.answer, wait](Outcome o) {
+        answer(outcome_response(request, o, wait ? 200 : 202));
+    });
+}
+
+void get_metrics(const RouteCall& c) {
+    HttpResponse res = json_response(c.request, 200, prometheus_metrics(c.ctx));
+    res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    c.answer(std::move(res));
+}
+
+// While the server shuts down, a path answers 503 to: no verb, every verb but GET, or all.
+enum class WhileStopping { serve, refuse_changes, refuse };
+
+// The REST routes, one row per path and verb; a path's rows share its WhileStopping.
+struct Route {
+    std::string_view path;
+    http::verb verb;
+    WhileStopping while_stopping;
+    void (*run)(const RouteCall&);
+};
+constexpr Route k_routes[] = {
+    {"/task", http::verb::post, WhileStopping::refuse_changes,
+     [](const RouteCall& c) { post_task(c.ctx, c.request, c.t, c.answer); }},
+    {"/task", http::verb::put, WhileStopping::refuse_changes,
+     [](const RouteCall& c) { post_task(c.ctx, c.request, c.t, c.answer); }},
+    {"/task", http::verb::get, WhileStopping::refuse_changes, get_task},
+    {"/task", http::verb::delete_, WhileStopping::refuse_changes, delete_task},
+    {"/task/data", http::verb::post, WhileStopping::refuse,
+     [](const RouteCall& c) { post_data(c.ctx, std::move(c.request), c.t, c.answer, c.executor); }},
+    {"/task/data", http::verb::put, WhileStopping::refuse,
+     [](const RouteCall& c) { post_data(c.ctx, std::move(c.request), c.t, c.answer, c.executor); }},
+    {"/webhook", http::verb::post, WhileStopping::refuse,
+     [](const RouteCall& c) { post_data(c.ctx, std::move(c.request), c.t, c.answer, c.executor); }},
+    {"/webhook", http::verb::put, WhileStopping::refuse,
+     [](const RouteCall& c) { post_data(c.ctx, std::move(c.request), c.t, c.answer, c.executor); }},
+    {"/tasks", http::verb::get, WhileStopping::serve,
+     [](const RouteCall& c) { c.answer(outcome_response(c.request, c.ctx.tasks.list())); }},
+    {"/metrics", http::verb::get, WhileStopping::serve, get_metrics},
+};
+
+bool refused_while_stopping(WhileStopping policy, http::verb verb) {
+    return policy == WhileStopping::refuse ||
+           (policy == WhileStopping::refuse_changes && verb != http::verb::get);
+}
+
 void route(ServerContext& ctx, HttpRequest request, const Target& t, const HttpAnswer& answer,
            const net::any_io_executor& executor) {
     const http::verb verb = request.method();
     const Json args = query_arguments(t);
-    if (t.path == "/task") {
-        if (ctx.stopping.load() && verb != http::verb::get)
-            return answer(http_error(request, 503, "server is shutting down"));
-        if (verb == http::verb::post || verb == http::verb::put)
-            return post_task(ctx, request, t, answer);
-        if (verb == http::verb::get)
-            return answer(outcome_response(request, ctx.tasks.status(args)));
-        if (verb == http::verb::delete_) {
-            const bool wait = t.get("wait") != "false";
-            return ctx.tasks.terminate(args, wait, [request, answer, wait](Outcome o) {
-                answer(outcome_response(request, o, wait ? 200 : 202));
-            });
-        }
-    } else if (t.path == "/task/data" || t.path == "/webhook") {
-        if (ctx.stopping.load()) return answer(http_error(request, 503, "server is shutting down"));
-        if (verb == http::verb::post || verb == http::verb::put)
-            return post_data(ctx, std::move(request), t, answer, executor);
-    } else if (t.path == "/tasks") {
-        if (verb == http::verb::get) return answer(outcome_response(request, ctx.tasks.list()));
-    } else if (t.path == "/metrics") {
-        if (verb == http::verb::get) {
-            HttpResponse res = json_response(request, 200, prometheus_metrics(ctx));
-            res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-            return answer(std::move(res));
-        }
-    } else {
+    const Route* path_row = nullptr;
+    for (const Route& r : k_routes) {
+        if (r.path != t.path) continue;
+        path_row = &r;
+        if (r.verb == verb) break;
+    }
+    if (!path_row)
         return answer(http_error(request, 404,
                                  fmt::format("no route {}; routes: /task, /task/data, /tasks, "
                                              "/health, /metrics, and WebSocket /task/service",
                                              t.path)));
-    }
+    if (ctx.stopping.load() && refused_while_stopping(path_row->while_stopping, verb))
+        return answer(http_error(request, 503, "server is shutting down"));
+    if (path_row->verb == verb)
+        return path_row->run(RouteCall{ctx, request, t, args, answer, executor});
     answer(http_error(
         request, 405,
         fmt::format("{} is not allowed on {}", std::string_view(request.method_string()), t.path)));

@@ -113,45 +113,89 @@ void WsSession::handle(DapRequest request) {
     }
 }
 
+// The DAP commands, one row each. `starts_task`: refused while the server shuts down (pipes
+// stay usable, so a client can still close its pipe and collect what the drain completed).
 void WsSession::dispatch(DapRequest& request, const Asked& asked) {
-    const std::string& command = request.command;
-    const Json& args = request.arguments;
-    if (command == "auth") return authenticate(request, asked);
-    if (command == "deauth") {
-        authenticated_ = false;
-        return respond(asked, Outcome::success(Json(Json::Object{})));
+    using Handler = void (*)(WsSession&, DapRequest&, const Asked&);
+    struct Command {
+        std::string_view name;
+        bool starts_task;
+        Handler run;
+    };
+    static constexpr Command commands[] = {
+        {"auth", false, [](WsSession& s, DapRequest& r, const Asked& a) { s.authenticate(r, a); }},
+        {"deauth", false, [](WsSession& s, DapRequest&, const Asked& a) { s.deauthenticate(a); }},
+        {"rrext_ping", false,
+         [](WsSession& s, DapRequest&, const Asked& a) {
+             s.respond(a, Outcome::success(Json(Json::Object{{"pong", true}})));
+         }},
+        {"rrext_public_probe", false,
+         [](WsSession& s, DapRequest&, const Asked& a) { s.probe(a); }},
+        {"execute", true, [](WsSession& s, DapRequest& r, const Asked& a) { s.execute(r, a); }},
+        {"restart", true, [](WsSession& s, DapRequest& r, const Asked& a) { s.restart(r, a); }},
+        {"terminate", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.terminate(r, a); }},
+        {"rrext_get_task_status", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) {
+             s.respond(a, s.ctx_.tasks.status(r.arguments));
+         }},
+        {"rrext_get_token", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) {
+             s.respond(a, s.ctx_.tasks.get_token(r.arguments));
+         }},
+        {"rrext_get_tasks", false,
+         [](WsSession& s, DapRequest&, const Asked& a) { s.respond(a, s.ctx_.tasks.list()); }},
+        {"rrext_validate", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) {
+             s.respond(a, s.ctx_.tasks.validate(r.arguments));
+         }},
+        {"rrext_services", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) {
+             s.respond(a, s.ctx_.tasks.services(r.arguments));
+         }},
+        {"rrext_monitor", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.monitor(r, a); }},
+        {"rrext_process", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.process(r, a); }},
+    };
+    for (const Command& c : commands) {
+        if (c.name != request.command) continue;
+        if (c.starts_task && ctx_.stopping.load())
+            return respond(asked, Outcome::fail(Failure::unavailable, "server is shutting down"));
+        return c.run(*this, request, asked);
     }
-    if (command == "rrext_ping")
-        return respond(asked, Outcome::success(Json(Json::Object{{"pong", true}})));
-    if (command == "rrext_public_probe")
-        return respond(asked,
-                       Outcome::success(Json(Json::Object{{"version", k_version},
-                                                          {"platform", "linux"},
-                                                          {"capabilities", Json(Json::Array{})},
-                                                          {"apps", Json(Json::Array{})}})));
-    // Shutting down: no new tasks. Pipes stay usable, so a client can still close its pipe
-    // and collect the result of an object the drain completed.
-    if (ctx_.stopping.load() && (command == "execute" || command == "restart"))
-        return respond(asked, Outcome::fail(Failure::unavailable, "server is shutting down"));
-    if (command == "execute")
-        return blocking(asked,
-                        [this, args, key = key_id_] { return ctx_.tasks.execute(args, key); });
-    if (command == "restart")
-        return blocking(asked,
-                        [this, args, key = key_id_] { return ctx_.tasks.restart(args, key); });
-    if (command == "terminate")
-        return ctx_.tasks.terminate(args, true, [self = shared_from_this(), asked](Outcome o) {
-            self->respond(asked, std::move(o));
-        });
-    if (command == "rrext_get_task_status") return respond(asked, ctx_.tasks.status(args));
-    if (command == "rrext_get_token") return respond(asked, ctx_.tasks.get_token(args));
-    if (command == "rrext_get_tasks") return respond(asked, ctx_.tasks.list());
-    if (command == "rrext_validate") return respond(asked, ctx_.tasks.validate(args));
-    if (command == "rrext_services") return respond(asked, ctx_.tasks.services(args));
-    if (command == "rrext_monitor") return monitor(request, asked);
-    if (command == "rrext_process") return process(request, asked);
-    respond(asked,
-            Outcome::fail(Failure::bad_request, fmt::format("Invalid command: {}", command)));
+    respond(asked, Outcome::fail(Failure::bad_request,
+                                 fmt::format("Invalid command: {}", request.command)));
+}
+
+void WsSession::deauthenticate(const Asked& asked) {
+    authenticated_ = false;
+    respond(asked, Outcome::success(Json(Json::Object{})));
+}
+
+void WsSession::probe(const Asked& asked) {
+    respond(asked, Outcome::success(Json(Json::Object{{"version", k_version},
+                                                      {"platform", "linux"},
+                                                      {"capabilities", Json(Json::Array{})},
+                                                      {"apps", Json(Json::Array{})}})));
+}
+
+void WsSession::execute(const DapRequest& request, const Asked& asked) {
+    blocking(asked, [this, args = request.arguments, key = key_id_] {
+        return ctx_.tasks.execute(args, key);
+    });
+}
+
+void WsSession::restart(const DapRequest& request, const Asked& asked) {
+    blocking(asked, [this, args = request.arguments, key = key_id_] {
+        return ctx_.tasks.restart(args, key);
+    });
+}
+
+void WsSession::terminate(const DapRequest& request, const Asked& asked) {
+    ctx_.tasks.terminate(request.arguments, true, [self = shared_from_this(), asked](Outcome o) {
+        self->respond(asked, std::move(o));
+    });
 }
 
 template <typename F>

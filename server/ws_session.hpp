@@ -44,6 +44,11 @@ private:
     void handle(DapRequest request);
     void dispatch(DapRequest& request, const Asked& asked);
     void authenticate(const DapRequest& request, const Asked& asked);
+    void deauthenticate(const Asked& asked);
+    void probe(const Asked& asked);
+    void execute(const DapRequest& request, const Asked& asked);
+    void restart(const DapRequest& request, const Asked& asked);
+    void terminate(const DapRequest& request, const Asked& asked);
     void process(DapRequest& request, const Asked& asked);
     void open_pipe(const DapRequest& request, const Asked& asked);
     void monitor(const DapRequest& request, const Asked& asked);

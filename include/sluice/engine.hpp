@@ -21,13 +21,6 @@
 
 namespace sluice {
 
-// Receives one object's result. Called exactly once, on whichever thread completes the object
-// (a TBB worker, the drain thread, or the caller when the object completes at once): keep it
-// short and hand real work elsewhere. An exception it throws is recorded as the task's last
-// error, never propagated.
-using ResultCallback = std::function<void(Result)>;
-using StatusCallback = std::function<void(const TaskStatus&)>;
-
 namespace detail {
 class Task;
 class EngineImpl;
@@ -71,12 +64,14 @@ struct UseOptions {
 class Token {
 public:
     Token() = default;
-    Token(std::string name) : name_(std::move(name)) {}
-    Token(std::string_view name) : name_(name) {}
-    Token(const char* name) : name_(name) {}
+    // explicit: a string is not silently a task's name (Token{"name"}), nor a Token its text
+    // (token.str()).
+    explicit Token(std::string name) : name_(std::move(name)) {}
+    explicit Token(std::string_view name) : name_(name) {}
+    explicit Token(const char* name) : name_(name) {}
 
     const std::string& str() const noexcept { return name_; }
-    operator const std::string&() const noexcept { return name_; }
+    explicit operator const std::string&() const noexcept { return name_; }
     std::uint64_t task_id() const noexcept { return task_id_; }  // 0 = by name only
     bool empty() const noexcept { return name_.empty(); }
 

@@ -143,4 +143,8 @@ struct Provider {
 const Provider* find_provider(std::string_view name);
 std::vector<const Provider*> providers();  // sorted by name
 
+// The built-in catalogue, freshly built (target sluice_nodes, nodes/builtin_nodes.cpp, part of
+// the sluice library): the registry starts from it before the first lookup or register_node.
+std::vector<Provider> builtin_providers();
+
 }  // namespace sluice

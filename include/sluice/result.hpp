@@ -1,6 +1,7 @@
 // sluice/result.hpp — what one object produced after passing the whole pipeline.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +34,11 @@ struct Result {
 // answers, classifications) are embedded when their value is valid JSON, binary lanes are
 // base64. No `result_types` key when nothing was collected.
 std::string to_json(const Result& result);
+
+// Receives one object's result. Called exactly once, on whichever thread completes the object
+// (a TBB worker, the drain thread, or the caller when the object completes at once): keep it
+// short and hand real work elsewhere. An exception it throws is recorded as the task's last
+// error, never propagated.
+using ResultCallback = std::function<void(Result)>;
 
 }  // namespace sluice

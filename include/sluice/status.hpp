@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,5 +61,9 @@ struct TaskStatus {
 };
 
 std::string to_json(const TaskStatus& status);
+
+// Receives a task's final status (Engine::terminate, when_done), once, under the same rules as
+// ResultCallback (sluice/result.hpp).
+using StatusCallback = std::function<void(const TaskStatus&)>;
 
 }  // namespace sluice

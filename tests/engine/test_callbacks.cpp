@@ -208,7 +208,7 @@ TEST_CASE("terminate with a callback reports the final status of the task it clo
     Token tok = engine.use(k_echo_pipeline, UseOptions{.token = "named"});
     engine.send(tok, "x");
     std::promise<TaskStatus> ended;
-    engine.terminate("named", std::chrono::seconds(30),
+    engine.terminate(Token{"named"}, std::chrono::seconds(30),
                      [&](const TaskStatus& s) { ended.set_value(s); });
     // The name is free again at once: a new task takes it, the callback still reports the old.
     Token second = engine.use(k_echo_pipeline, UseOptions{.token = "named"});

@@ -84,8 +84,10 @@ inline std::string with_source(std::string_view rest) {
     return pipeline(std::string(k_source) + ", " + std::string(rest));
 }
 
-// The registry's names as the messages list them: "a, b, c".
+// The registry's names as the messages list them: "a, b, c". Registers the test nodes first:
+// a check's arguments are evaluated in no set order, so this may run before problems_of.
 inline std::string provider_list(bool sources_only) {
+    register_validation_nodes();
     std::string out;
     for (const Provider* p : providers()) {
         if (sources_only && !p->info.is_source()) continue;

@@ -183,3 +183,10 @@ class HttpTests(ServerTestCase):
                              ("GET", f"/{uuid.uuid4().hex}")):
             reply = self.http(method, path)
             self.assertEqual(reply.status, 404, f"{method} {path}: {reply}")
+
+    def test_a_known_route_with_another_verb_answers_405_naming_verb_and_path(self):
+        for method, path in (("PATCH", "/task"), ("DELETE", "/tasks"), ("GET", "/task/data"),
+                             ("POST", "/metrics"), ("GET", "/webhook")):
+            reply = self.http(method, path)
+            self.assertEqual(reply.status, 405, f"{method} {path}: {reply}")
+            self.assertEqual(reply.json["error"]["message"], f"{method} is not allowed on {path}")
