@@ -13,6 +13,7 @@
 
 #include <sluice/pipeline.hpp>
 
+#include "fence.hpp"
 #include "results_feed.hpp"
 #include "state_cache.hpp"
 #include "stream_counts.hpp"
@@ -34,8 +35,10 @@ public:
           connection_(connect(options_.urls, options_.name, nullptr)),
           layout_(ensure_layout(connection_.js.get(), options_.layout)),
           tokens_(open_tokens(connection_.js.get(), options_.layout.replicas)),
-          states_(tokens_),
-          results_(connection_.js.get()) {}
+          results_(connection_.js.get()),
+          states_(tokens_, [this](const std::string& token, std::uint64_t fence) {
+              results_.fence(token, fence);
+          }) {}
 
     void use(const std::string& token, std::string_view pipeline_json) {
         check_token_name(token);
@@ -51,8 +54,8 @@ public:
 
 private:
     void refuse_unless_running(const std::string& token);
-    void publish(const std::string& token, const std::string& id, std::string_view data,
-                 std::string_view mime, std::string_view name);
+    std::uint64_t publish(const std::string& token, const std::string& id, std::string_view data,
+                          std::string_view mime, std::string_view name);
     ClusterStatus counts(const std::string& token, TokenState state);
     void bury(const std::string& token, const ClusterStatus& final_status);
 
@@ -60,8 +63,8 @@ private:
     Connection connection_;
     Layout layout_;
     TokenStore tokens_;
+    ResultsFeed results_;  // before states_: its watcher hands fences to results_
     StateCache states_;
-    ResultsFeed results_;
 };
 
 namespace {
@@ -95,20 +98,22 @@ std::future<ClusterResult> ClusterFront::Impl::send_async(const std::string& tok
     refuse_unless_running(token);
     results_.follow(token);
     const std::string id = new_object_id();
-    std::future<ClusterResult> result = results_.expect(id);
+    std::future<ClusterResult> result = results_.expect(id, token);
+    std::uint64_t sequence = 0;
     try {
-        publish(token, id, data, mime, name);
+        sequence = publish(token, id, data, mime, name);
     } catch (...) {
         results_.forget(id);
         throw;
     }
+    results_.stored(id, sequence);  // refused here when stored past a known terminate fence
     return result;
 }
 
 // Retries with the same Nats-Msg-Id: a publish whose ack was lost is stored once.
-void ClusterFront::Impl::publish(const std::string& token, const std::string& id,
-                                 std::string_view data, std::string_view mime,
-                                 std::string_view name) {
+std::uint64_t ClusterFront::Impl::publish(const std::string& token, const std::string& id,
+                                          std::string_view data, std::string_view mime,
+                                          std::string_view name) {
     const std::string subject = input_subject(token);
     const auto deadline = std::chrono::steady_clock::now() + options_.publish_timeout;
     jsPubOptions pub;
@@ -127,7 +132,7 @@ void ClusterFront::Impl::publish(const std::string& token, const std::string& id
         jsErrCode js_error = static_cast<jsErrCode>(0);
         natsStatus status = js_PublishMsg(&ack, connection_.js.get(), raw, &pub, &js_error);
         PubAckPtr owned_ack(ack);
-        if (status == NATS_OK) return;
+        if (status == NATS_OK) return ack->Sequence;
         if (js_error == JSStreamStoreFailedErr || js_error == JSStreamMessageExceedsMaximumErr)
             throw Busy(
                 fmt::format("token \"{}\": the cluster refused object {}: {}; the input "
@@ -147,10 +152,12 @@ ClusterStatus ClusterFront::Impl::counts(const std::string& token, TokenState st
     ClusterStatus status;
     status.token = token;
     status.state = std::string(to_string(state));
-    status.accepted =
-        count_subjects(connection_.js.get(), k_input_stream, input_subject(token)).total;
+    // Results first: every result counted then has its object stored before the input count,
+    // so completed + failed never exceeds accepted in one reading.
     SubjectCounts results =
         count_subjects(connection_.js.get(), k_output_stream, results_filter(token));
+    status.accepted =
+        count_subjects(connection_.js.get(), k_input_stream, input_subject(token)).total;
     status.completed = results.ok;
     status.failed = results.failed;
     return status;
@@ -179,6 +186,11 @@ ClusterStatus ClusterFront::Impl::terminate(const std::string& token,
         if (tokens_.advance(token, *record, TokenState::draining)) break;
     }
     states_.set(token, TokenState::draining);
+    // The cut: objects stored after the fence are refused by their fronts and deleted unrun by
+    // the workers, so the count below converges on exactly the accepted objects.
+    const std::uint64_t fence = publish_fence(connection_.js.get(), token);
+    results_.fence(token, fence);
+    tokens_.set_fence(token, fence);
     // The cluster-wide drain: poll the stream counters until every accepted object is answered.
     const auto until = std::chrono::steady_clock::now() + deadline;
     ClusterStatus status = counts(token, TokenState::draining);

@@ -34,6 +34,19 @@ void Inflight::start(std::uint64_t key, natsMsg* input) {
     entry.input = input;
 }
 
+void Inflight::drop(std::uint64_t key) {
+    {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return;
+        natsMsg_Ack(it->second.input, nullptr);
+        natsMsg_Destroy(it->second.input);
+        natsMsg_Destroy(it->second.result);
+        entries_.erase(it);
+    }
+    changed_.notify_all();
+}
+
 void Inflight::finish(std::uint64_t key, const std::string& subject, const std::string& msg_id,
                       const std::string& body, const std::string& error) {
     natsMsg* result = nullptr;

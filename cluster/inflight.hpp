@@ -37,6 +37,8 @@ public:
     std::size_t free_slots();
     // Takes ownership of `input` (the fetched message) under `key` (its stream sequence).
     void start(std::uint64_t key, natsMsg* input);
+    // Acks `key` without a result (a fence, or an object stored after its token's fence).
+    void drop(std::uint64_t key);
     // Publishes the result of `key` on `subject` with `msg_id`; the ack follows its publish ack.
     void finish(std::uint64_t key, const std::string& subject, const std::string& msg_id,
                 const std::string& body, const std::string& error);

@@ -7,7 +7,7 @@
 # sleeps.
 set -uo pipefail
 
-: "${SLUICE_BIN:?}" "${SLUICE_TEST_WORKER:?}" "${NATS_SERVER:?}" "${SLUICE_EXAMPLES:?}"
+: "${SLUICE_BIN:?}" "${SLUICE_TEST_WORKER:?}" "${SLUICE_TEST_RACE:?}" "${NATS_SERVER:?}" "${SLUICE_EXAMPLES:?}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cluster.XXXXXX")
 pids=()
 cleanup() {
@@ -192,7 +192,20 @@ check_grep "use of a dead token says it stays dead" "$work/t4c.err" \
     'token "t4": is dead in the cluster and stays dead; use another token'
 check "status of a dead token keeps its final counts" "$(front status --token t4)" \
     '{"token":"t4","state":"dead","accepted":300,"completed":300,"failed":0,"unanswered":0}'
+
+# ---- terminate racing 4 senders on 2 fronts, 3 workers, many rounds --------------------------
+# A front whose KV watcher has not yet delivered `draining` still publishes; the terminate fence
+# must make such objects refused (TaskTerminated), never lost, never answered after dead.
+start_worker f
+start_worker g
+timeout -k 5 150 "$SLUICE_TEST_RACE" "$url" "$SLUICE_EXAMPLES/echo.pipe" "${RACE_ROUNDS:-100}" \
+    >"$work/race.out" 2>"$work/race.err"
+check "terminate race: every send answered or refused, counts exact, nothing after dead" "$?" 0
+check_grep "terminate race: the summary line" "$work/race.out" "rounds, 0 failures"
+[[ -s "$work/race.err" ]] && sed 's/^/    race| /' "$work/race.err" | head -20
 stop_worker e
+stop_worker f
+stop_worker g
 
 echo "cluster: $passed passed, $failed failed"
 ((failed == 0))
