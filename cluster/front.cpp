@@ -13,6 +13,7 @@
 
 #include <sluice/pipeline.hpp>
 
+#include "deadline.hpp"
 #include "fence.hpp"
 #include "results_feed.hpp"
 #include "state_cache.hpp"
@@ -199,8 +200,13 @@ ClusterStatus ClusterFront::Impl::terminate(const std::string& token,
         std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll with a deadline
         status = counts(token, TokenState::draining);
     }
-    const std::uint64_t answered = status.completed + status.failed;
-    status.unanswered = status.accepted > answered ? status.accepted - answered : 0;
+    std::uint64_t failed_at_deadline = 0;
+    if (status.completed + status.failed < status.accepted) {
+        failed_at_deadline = fail_unanswered(connection_.js.get(), token, fence, deadline,
+                                             std::chrono::milliseconds(2'000));
+        status = counts(token, TokenState::draining);
+    }
+    status.unanswered = failed_at_deadline;  // counted in `failed` too
     status.state = "dead";
     bury(token, status);
     return status;

@@ -31,11 +31,13 @@ struct ClusterResult {
 
 struct ClusterStatus {
     std::string token;
-    std::string state;             // running | draining | dead
-    std::uint64_t accepted = 0;    // objects the input stream stored
-    std::uint64_t completed = 0;   // results without an error
-    std::uint64_t failed = 0;      // results with one
-    std::uint64_t unanswered = 0;  // dead only: accepted without a result at the drain deadline
+    std::string state;            // running | draining | dead
+    std::uint64_t accepted = 0;   // objects the input stream stored
+    std::uint64_t completed = 0;  // results without an error
+    std::uint64_t failed = 0;     // results with one
+    // dead only: objects without a result at the drain deadline; terminate published a failed
+    // result for each (counted in `failed`), so accepted = completed + failed.
+    std::uint64_t unanswered = 0;
     std::string to_json() const;
 };
 

@@ -154,7 +154,9 @@ check_grep "SIGTERM: the worker prints its summary" "$work/b.err" "sluice worker
 (
     for _ in $(seq 1 10); do
         "$SLUICE_TEST_WORKER" worker --nats "$url" "${layout[@]}" --capacity 64 --threads 2 \
-            --name p >/dev/null 2>>"$work/p.err"
+            --name p >/dev/null 2>>"$work/p.err" &
+        echo $! >"$work/p.pid"
+        wait $!
     done
 ) &
 supervisor=$!
@@ -168,9 +170,10 @@ check_grep "poison: 4 results, 2 failed" "$work/t3.err" "4 results: 2 completed,
 check_grep "poison: its failed result says why" "$work/t3.out" \
     'crashed or hung its worker when run alone (delivery 3); a node cannot process it'
 check_grep "a node error is a failed result" "$work/t3.out" '"error":"test_fail: refused this object"'
+# The supervisor first (so it starts no other), then its current worker, by its pid.
 kill -KILL "$supervisor" 2>/dev/null
-pkill -KILL -P "$supervisor" 2>/dev/null
 wait "$supervisor" 2>/dev/null
+kill -KILL "$(cat "$work/p.pid")" 2>/dev/null
 
 # ---- terminate: dead is permanent, across restarts -----------------------------------------
 start_worker d
@@ -206,6 +209,40 @@ check_grep "terminate race: the summary line" "$work/race.out" "rounds, 0 failur
 stop_worker e
 stop_worker f
 stop_worker g
+
+# ---- an object running longer than AckWait: InProgress keeps it, it is answered once ---------
+pipeline crawl 1500  # 1.5 s per object, AckWait is 1 s
+start_worker h
+front use --token t6 "$work/crawl.pipe" >/dev/null
+front send --token t6 --generate 4 --senders 4 >"$work/t6.out" 2>"$work/t6.err"
+check "objects longer than AckWait: send exits 0" "$?" 0
+check "objects longer than AckWait: 4 results, 4 distinct ids" "$(ids "$work/t6.out")" "4 4"
+check "objects longer than AckWait: the streams count 4 accepted, 4 completed" \
+    "$(front status --token t6)" \
+    '{"token":"t6","state":"running","accepted":4,"completed":4,"failed":0,"unanswered":0}'
+stop_worker h
+check_grep "objects longer than AckWait ran once each (no redelivery)" \
+    "$work/h.err" "sluice worker: stopped; 4 completed, 0 failed, 0 duplicates"
+
+# ---- the drain deadline passes while objects run: each gets a failed result -----------------
+start_worker i
+front use --token t5 "$work/crawl.pipe" >/dev/null
+front send --token t5 --generate 4 --senders 4 >"$work/t5.out" 2>"$work/t5.err" &
+sender=$!
+accepted_is() { [[ $(front status --token t5 | field accepted) == "$1" ]]; }
+wait_until 30 accepted_is 4 || echo "t5 never reached 4 accepted"
+check "a drain deadline fails what still runs, and counts it" \
+    "$(front terminate --token t5 --deadline-ms 100)" \
+    '{"token":"t5","state":"dead","accepted":4,"completed":0,"failed":4,"unanswered":4}'
+wait "$sender"
+check "deadline: the sender's objects failed (exit 1)" "$?" 1
+check "deadline: 4 results, 4 distinct ids" "$(ids "$work/t5.out")" "4 4"
+check_grep "deadline: the failed result names the deadline and the fix" "$work/t5.out" \
+    'no worker answered it within the drain deadline (100 ms); pass a longer deadline'
+# The worker finishes them after dead: its results are duplicates the results stream drops.
+stop_worker i
+check_grep "deadline: the late results after dead were duplicates the stream dropped" \
+    "$work/i.err" "sluice worker: stopped; 4 completed, 0 failed, 4 duplicates"
 
 echo "cluster: $passed passed, $failed failed"
 ((failed == 0))
