@@ -15,6 +15,7 @@
 
 #include "deadline.hpp"
 #include "fence.hpp"
+#include "object_publisher.hpp"
 #include "results_feed.hpp"
 #include "state_cache.hpp"
 #include "stream_counts.hpp"
@@ -33,13 +34,19 @@ class ClusterFront::Impl {
 public:
     explicit Impl(FrontOptions options)
         : options_(std::move(options)),
-          connection_(connect(options_.urls, options_.name, nullptr)),
+          publisher_(results_, options_.publish_timeout),  // results_ is used after a publish
+          js_options_(publish_options(publisher_)),
+          connection_(connect(options_.urls, options_.name, &js_options_)),
           layout_(ensure_layout(connection_.js.get(), options_.layout)),
           tokens_(open_tokens(connection_.js.get(), options_.layout.replicas)),
           results_(connection_.js.get()),
           states_(tokens_, [this](const std::string& token, std::uint64_t fence) {
               results_.fence(token, fence);
-          }) {}
+          }) {
+        publisher_.attach(connection_.js.get());
+    }
+    // Every publish ack is in (or the timeout passed) before the feed and connection go.
+    ~Impl() { publisher_.stop(); }
 
     void use(const std::string& token, std::string_view pipeline_json) {
         check_token_name(token);
@@ -55,12 +62,19 @@ public:
 
 private:
     void refuse_unless_running(const std::string& token);
-    std::uint64_t publish(const std::string& token, const std::string& id, std::string_view data,
-                          std::string_view mime, std::string_view name);
     ClusterStatus counts(const std::string& token, TokenState state);
     void bury(const std::string& token, const ClusterStatus& final_status);
 
+    static jsOptions publish_options(ObjectPublisher& publisher) {
+        jsOptions options;
+        jsOptions_Init(&options);
+        publisher.configure(options);
+        return options;
+    }
+
     FrontOptions options_;
+    ObjectPublisher publisher_;
+    jsOptions js_options_;
     Connection connection_;
     Layout layout_;
     TokenStore tokens_;
@@ -100,53 +114,13 @@ std::future<ClusterResult> ClusterFront::Impl::send_async(const std::string& tok
     results_.follow(token);
     const std::string id = new_object_id();
     std::future<ClusterResult> result = results_.expect(id, token);
-    std::uint64_t sequence = 0;
     try {
-        sequence = publish(token, id, data, mime, name);
+        publisher_.publish(token, id, data, mime, name);  // accepted at its publish ack
     } catch (...) {
         results_.forget(id);
         throw;
     }
-    results_.stored(id, sequence);  // refused here when stored past a known terminate fence
     return result;
-}
-
-// Retries with the same Nats-Msg-Id: a publish whose ack was lost is stored once.
-std::uint64_t ClusterFront::Impl::publish(const std::string& token, const std::string& id,
-                                          std::string_view data, std::string_view mime,
-                                          std::string_view name) {
-    const std::string subject = input_subject(token);
-    const auto deadline = std::chrono::steady_clock::now() + options_.publish_timeout;
-    jsPubOptions pub;
-    jsPubOptions_Init(&pub);
-    pub.MsgId = id.c_str();
-    pub.MaxWait = 2'000;
-    for (;;) {
-        natsMsg* raw = nullptr;
-        check(natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(),
-                             static_cast<int>(data.size())),
-              fmt::format("token \"{}\": building object {}", token, id));
-        MsgPtr msg(raw);
-        natsMsgHeader_Set(raw, k_header_mime, std::string(mime).c_str());
-        if (!name.empty()) natsMsgHeader_Set(raw, k_header_name, std::string(name).c_str());
-        jsPubAck* ack = nullptr;
-        jsErrCode js_error = static_cast<jsErrCode>(0);
-        natsStatus status = js_PublishMsg(&ack, connection_.js.get(), raw, &pub, &js_error);
-        PubAckPtr owned_ack(ack);
-        if (status == NATS_OK) return ack->Sequence;
-        if (js_error == JSStreamStoreFailedErr || js_error == JSStreamMessageExceedsMaximumErr)
-            throw Busy(
-                fmt::format("token \"{}\": the cluster refused object {}: {}; the input "
-                            "stream {} is full or the object too large, retry later",
-                            token, id, describe(status, js_error), k_input_stream));
-        if (std::chrono::steady_clock::now() >= deadline)
-            throw ClusterError(fmt::format(
-                "token \"{}\": NATS did not accept object {} within {} ms: {}; is the cluster "
-                "reachable?",
-                token, id, options_.publish_timeout.count(), describe(status, js_error)));
-        // A back-off while NATS fails over or reconnects, bounded by the publish deadline.
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
 }
 
 ClusterStatus ClusterFront::Impl::counts(const std::string& token, TokenState state) {

@@ -68,6 +68,18 @@ void ResultsFeed::stored(const std::string& object_id, std::uint64_t sequence) {
     refuse(std::move(refused));
 }
 
+void ResultsFeed::fail(const std::string& object_id, std::exception_ptr error) {
+    std::promise<ClusterResult> promise;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = waiting_.find(object_id);
+        if (it == waiting_.end()) return;
+        promise = std::move(it->second.promise);
+        waiting_.erase(it);
+    }
+    promise.set_exception(std::move(error));
+}
+
 void ResultsFeed::fence(const std::string& token, std::uint64_t fence_sequence) {
     std::vector<std::pair<std::string, Waiting>> refused;
     {

@@ -29,6 +29,8 @@ public:
     // The input stream stored the object at `sequence`. When that is past the token's known
     // fence, the send is refused here (its future throws TaskTerminated).
     void stored(const std::string& object_id, std::uint64_t sequence);
+    // The send was not accepted after all (stream full, NATS away): its future throws `error`.
+    void fail(const std::string& object_id, std::exception_ptr error);
     // The token's fence became known: refuses every waiting send stored after it.
     void fence(const std::string& token, std::uint64_t fence_sequence);
     void on_result(natsMsg* msg);  // from libnats' delivery thread
