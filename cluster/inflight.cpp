@@ -71,8 +71,13 @@ void Inflight::finish(std::uint64_t key, const std::string& subject, const std::
 
 void Inflight::publish(std::uint64_t key, natsMsg* result) {
     natsMsg* owned = result;
+    jsPubOptions options;
+    jsPubOptions_Init(&options);
+    // A publish ack lost with a crashed server must come back as an error to resend; without
+    // MaxWait, 3.4.1 waits for it forever and the object never completes.
+    options.MaxWait = 2'000;
     // On success the library owns the message until it calls on_publish_ack with it.
-    if (js_PublishMsgAsync(js_, &owned, nullptr) == NATS_OK) return;
+    if (js_PublishMsgAsync(js_, &owned, &options) == NATS_OK) return;
     std::lock_guard lock(mutex_);
     ++counts_.publish_retries;
     retry_.push_back(key);

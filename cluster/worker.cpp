@@ -272,7 +272,10 @@ WorkerSummary run_worker(const WorkerOptions& options, const std::atomic<bool>& 
         loop.run(stop);
         summary.unfinished = loop.drain();
     }  // the engine ends here: no result callback runs after this point
-    js_PublishAsyncComplete(connection.js.get(), nullptr);
+    jsPubOptions complete;
+    jsPubOptions_Init(&complete);
+    complete.MaxWait = 5'000;  // bounded: an ack lost with a crashed server never comes
+    js_PublishAsyncComplete(connection.js.get(), &complete);
     natsConnection_DrainTimeout(connection.nc.get(), 5'000);
     summary.counts = inflight.counts();
     return summary;

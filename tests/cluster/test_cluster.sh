@@ -50,10 +50,14 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 port=$(free_port)
 monitor=$(free_port)
 url=nats://127.0.0.1:$port
-"$NATS_SERVER" -js -sd "$work/js" -a 127.0.0.1 -p "$port" -m "$monitor" >"$work/nats.log" 2>&1 &
-pids+=($!)
+start_nats() {
+    "$NATS_SERVER" -js -sd "$work/js" -a 127.0.0.1 -p "$port" -m "$monitor" >>"$work/nats.log" 2>&1 &
+    nats_pid=$!
+    pids+=("$nats_pid")
+    wait_until 20 healthy || { echo "nats-server did not become healthy"; cat "$work/nats.log"; exit 1; }
+}
 healthy() { curl -sf "http://127.0.0.1:$monitor/healthz" >/dev/null; }
-wait_until 20 healthy || { echo "nats-server did not become healthy"; cat "$work/nats.log"; exit 1; }
+start_nats
 
 # Short redelivery so the crash tests finish quickly; every process passes the same layout.
 layout=(--ack-wait-ms 1000 --max-deliver 4)
@@ -243,6 +247,29 @@ check_grep "deadline: the failed result names the deadline and the fix" "$work/t
 stop_worker i
 check_grep "deadline: the late results after dead were duplicates the stream dropped" \
     "$work/i.err" "sluice worker: stopped; 4 completed, 0 failed, 4 duplicates"
+
+# ---- kill -9 of the nats-server mid-stream, restarted on the same store: nothing lost --------
+start_worker j
+start_worker k
+front use --token t7 "$work/slow.pipe" >/dev/null
+front send --token t7 --generate 3000 --senders 2 >"$work/t7.out" 2>"$work/t7.err" &
+sender=$!
+t7_completed_at_least() { [[ $(front status --token t7 | field completed) -ge $1 ]]; }
+wait_until 60 t7_completed_at_least 300 || echo "t7 never reached 300 results"
+kill -KILL "$nats_pid"
+wait "$nats_pid" 2>/dev/null
+start_nats
+wait "$sender"
+check "nats-server kill -9 + restart: send exits 0" "$?" 0
+check "nats-server kill -9 + restart: 3000 result lines, 3000 distinct ids" \
+    "$(ids "$work/t7.out")" "3000 3000"
+check "nats-server kill -9 + restart: the streams count 3000 accepted, 3000 completed" \
+    "$(front status --token t7)" \
+    '{"token":"t7","state":"running","accepted":3000,"completed":3000,"failed":0,"unanswered":0}'
+[[ -s "$work/t7.err" ]] && sed 's/^/    t7| /' "$work/t7.err" | tail -3
+stop_worker j
+stop_worker k
+tail -n1 "$work/j.err" "$work/k.err" | sed 's/^/    /'
 
 echo "cluster: $passed passed, $failed failed"
 ((failed == 0))
