@@ -27,11 +27,12 @@ WorkerCounts Inflight::counts() {
     return counts_;
 }
 
-void Inflight::start(std::uint64_t key, natsMsg* input) {
+bool Inflight::start(std::uint64_t key, natsMsg* input) {
     std::lock_guard lock(mutex_);
-    Entry& entry = entries_[key];
-    if (entry.input) natsMsg_Destroy(entry.input);  // the same sequence again: keep the newest
-    entry.input = input;
+    auto [it, inserted] = entries_.try_emplace(key);
+    if (!inserted) return false;  // a redelivery of what runs or is held here already
+    it->second.input = input;
+    return true;
 }
 
 void Inflight::drop(std::uint64_t key) {

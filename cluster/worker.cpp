@@ -157,7 +157,10 @@ void WorkerLoop::fetch_batch(std::size_t free) {
         natsMsg* msg = list.Msgs[i];
         list.Msgs[i] = nullptr;  // ownership moves to the in-flight table
         const Fetched in = describe_input(msg);
-        inflight_.start(in.sequence, msg);
+        if (!inflight_.start(in.sequence, msg)) {
+            natsMsg_Destroy(msg);  // the earlier delivery runs on and is acked
+            continue;
+        }
         if (in.fence || refused(in)) {
             if (!in.fence) delete_refused(connection_.js.get(), in.sequence);
             inflight_.drop(in.sequence);  // acked, never run, no result
