@@ -64,10 +64,15 @@ void send_share(ClusterFront& front, const std::string& token, const SendPlan& p
                 fmt::format("token \"{}\": no result within {} ms; are workers "
                             "running?",
                             token, result_timeout.count()));
-        ClusterResult result = next.get();
-        std::lock_guard lock(tally.mutex);
-        ++(result.ok() ? tally.completed : tally.failed);
-        if (!quiet) fmt::print("{}\n", result.json);
+        try {
+            ClusterResult result = next.get();
+            std::lock_guard lock(tally.mutex);
+            ++(result.ok() ? tally.completed : tally.failed);
+            if (!quiet) fmt::print("{}\n", result.json);
+        } catch (const Error& error) {  // stored after a terminate fence: refused
+            std::lock_guard lock(tally.mutex);
+            if (tally.refused.empty()) tally.refused = error.what();
+        }
     };
     try {
         for (std::size_t i = first; i < plan.count(); i += stride) {
@@ -80,7 +85,12 @@ void send_share(ClusterFront& front, const std::string& token, const SendPlan& p
         std::lock_guard lock(tally.mutex);
         if (tally.refused.empty()) tally.refused = error.what();
     }
-    while (!waiting.empty()) collect();
+    try {
+        while (!waiting.empty()) collect();
+    } catch (const Error& error) {  // no result within the timeout
+        std::lock_guard lock(tally.mutex);
+        if (tally.refused.empty()) tally.refused = error.what();
+    }
 }
 
 int send(ClusterFront& front, const std::string& token, const CommandArgs& args) {

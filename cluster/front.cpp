@@ -13,6 +13,9 @@
 
 #include <sluice/pipeline.hpp>
 
+#include "deadline.hpp"
+#include "fence.hpp"
+#include "object_publisher.hpp"
 #include "results_feed.hpp"
 #include "state_cache.hpp"
 #include "stream_counts.hpp"
@@ -31,11 +34,19 @@ class ClusterFront::Impl {
 public:
     explicit Impl(FrontOptions options)
         : options_(std::move(options)),
-          connection_(connect(options_.urls, options_.name, nullptr)),
+          publisher_(results_, options_.publish_timeout),  // results_ is used after a publish
+          js_options_(publish_options(publisher_)),
+          connection_(connect(options_.urls, options_.name, &js_options_)),
           layout_(ensure_layout(connection_.js.get(), options_.layout)),
           tokens_(open_tokens(connection_.js.get(), options_.layout.replicas)),
-          states_(tokens_),
-          results_(connection_.js.get()) {}
+          results_(connection_.js.get()),
+          states_(tokens_, [this](const std::string& token, std::uint64_t fence) {
+              results_.fence(token, fence);
+          }) {
+        publisher_.attach(connection_.js.get());
+    }
+    // Every publish ack is in (or the timeout passed) before the feed and connection go.
+    ~Impl() { publisher_.stop(); }
 
     void use(const std::string& token, std::string_view pipeline_json) {
         check_token_name(token);
@@ -51,17 +62,24 @@ public:
 
 private:
     void refuse_unless_running(const std::string& token);
-    void publish(const std::string& token, const std::string& id, std::string_view data,
-                 std::string_view mime, std::string_view name);
     ClusterStatus counts(const std::string& token, TokenState state);
     void bury(const std::string& token, const ClusterStatus& final_status);
 
+    static jsOptions publish_options(ObjectPublisher& publisher) {
+        jsOptions options;
+        jsOptions_Init(&options);
+        publisher.configure(options);
+        return options;
+    }
+
     FrontOptions options_;
+    ObjectPublisher publisher_;
+    jsOptions js_options_;
     Connection connection_;
     Layout layout_;
     TokenStore tokens_;
+    ResultsFeed results_;  // before states_: its watcher hands fences to results_
     StateCache states_;
-    ResultsFeed results_;
 };
 
 namespace {
@@ -95,9 +113,9 @@ std::future<ClusterResult> ClusterFront::Impl::send_async(const std::string& tok
     refuse_unless_running(token);
     results_.follow(token);
     const std::string id = new_object_id();
-    std::future<ClusterResult> result = results_.expect(id);
+    std::future<ClusterResult> result = results_.expect(id, token);
     try {
-        publish(token, id, data, mime, name);
+        publisher_.publish(token, id, data, mime, name);  // accepted at its publish ack
     } catch (...) {
         results_.forget(id);
         throw;
@@ -105,52 +123,16 @@ std::future<ClusterResult> ClusterFront::Impl::send_async(const std::string& tok
     return result;
 }
 
-// Retries with the same Nats-Msg-Id: a publish whose ack was lost is stored once.
-void ClusterFront::Impl::publish(const std::string& token, const std::string& id,
-                                 std::string_view data, std::string_view mime,
-                                 std::string_view name) {
-    const std::string subject = input_subject(token);
-    const auto deadline = std::chrono::steady_clock::now() + options_.publish_timeout;
-    jsPubOptions pub;
-    jsPubOptions_Init(&pub);
-    pub.MsgId = id.c_str();
-    pub.MaxWait = 2'000;
-    for (;;) {
-        natsMsg* raw = nullptr;
-        check(natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(),
-                             static_cast<int>(data.size())),
-              fmt::format("token \"{}\": building object {}", token, id));
-        MsgPtr msg(raw);
-        natsMsgHeader_Set(raw, k_header_mime, std::string(mime).c_str());
-        if (!name.empty()) natsMsgHeader_Set(raw, k_header_name, std::string(name).c_str());
-        jsPubAck* ack = nullptr;
-        jsErrCode js_error = static_cast<jsErrCode>(0);
-        natsStatus status = js_PublishMsg(&ack, connection_.js.get(), raw, &pub, &js_error);
-        PubAckPtr owned_ack(ack);
-        if (status == NATS_OK) return;
-        if (js_error == JSStreamStoreFailedErr || js_error == JSStreamMessageExceedsMaximumErr)
-            throw Busy(
-                fmt::format("token \"{}\": the cluster refused object {}: {}; the input "
-                            "stream {} is full or the object too large, retry later",
-                            token, id, describe(status, js_error), k_input_stream));
-        if (std::chrono::steady_clock::now() >= deadline)
-            throw ClusterError(fmt::format(
-                "token \"{}\": NATS did not accept object {} within {} ms: {}; is the cluster "
-                "reachable?",
-                token, id, options_.publish_timeout.count(), describe(status, js_error)));
-        // A back-off while NATS fails over or reconnects, bounded by the publish deadline.
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-}
-
 ClusterStatus ClusterFront::Impl::counts(const std::string& token, TokenState state) {
     ClusterStatus status;
     status.token = token;
     status.state = std::string(to_string(state));
-    status.accepted =
-        count_subjects(connection_.js.get(), k_input_stream, input_subject(token)).total;
+    // Results first: every result counted then has its object stored before the input count,
+    // so completed + failed never exceeds accepted in one reading.
     SubjectCounts results =
         count_subjects(connection_.js.get(), k_output_stream, results_filter(token));
+    status.accepted =
+        count_subjects(connection_.js.get(), k_input_stream, input_subject(token)).total;
     status.completed = results.ok;
     status.failed = results.failed;
     return status;
@@ -179,6 +161,11 @@ ClusterStatus ClusterFront::Impl::terminate(const std::string& token,
         if (tokens_.advance(token, *record, TokenState::draining)) break;
     }
     states_.set(token, TokenState::draining);
+    // The cut: objects stored after the fence are refused by their fronts and deleted unrun by
+    // the workers, so the count below converges on exactly the accepted objects.
+    const std::uint64_t fence = publish_fence(connection_.js.get(), token);
+    results_.fence(token, fence);
+    tokens_.set_fence(token, fence);
     // The cluster-wide drain: poll the stream counters until every accepted object is answered.
     const auto until = std::chrono::steady_clock::now() + deadline;
     ClusterStatus status = counts(token, TokenState::draining);
@@ -187,8 +174,13 @@ ClusterStatus ClusterFront::Impl::terminate(const std::string& token,
         std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll with a deadline
         status = counts(token, TokenState::draining);
     }
-    const std::uint64_t answered = status.completed + status.failed;
-    status.unanswered = status.accepted > answered ? status.accepted - answered : 0;
+    std::uint64_t failed_at_deadline = 0;
+    if (status.completed + status.failed < status.accepted) {
+        failed_at_deadline = fail_unanswered(connection_.js.get(), token, fence, deadline,
+                                             std::chrono::milliseconds(2'000));
+        status = counts(token, TokenState::draining);
+    }
+    status.unanswered = failed_at_deadline;  // counted in `failed` too
     status.state = "dead";
     bury(token, status);
     return status;

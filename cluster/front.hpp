@@ -31,11 +31,13 @@ struct ClusterResult {
 
 struct ClusterStatus {
     std::string token;
-    std::string state;             // running | draining | dead
-    std::uint64_t accepted = 0;    // objects the input stream stored
-    std::uint64_t completed = 0;   // results without an error
-    std::uint64_t failed = 0;      // results with one
-    std::uint64_t unanswered = 0;  // dead only: accepted without a result at the drain deadline
+    std::string state;            // running | draining | dead
+    std::uint64_t accepted = 0;   // objects the input stream stored
+    std::uint64_t completed = 0;  // results without an error
+    std::uint64_t failed = 0;     // results with one
+    // dead only: objects without a result at the drain deadline; terminate published a failed
+    // result for each (counted in `failed`), so accepted = completed + failed.
+    std::uint64_t unanswered = 0;
     std::string to_json() const;
 };
 
@@ -50,8 +52,11 @@ public:
     // Claims `token` cluster-wide with `pipeline_json` (validated here first). Throws
     // InvalidPipeline/JsonError, AlreadyRunning (live token), TaskTerminated (dead token).
     void use(const std::string& token, std::string_view pipeline_json);
-    // Accepted once the input stream acked it (the future then waits for the result). Throws
-    // TaskTerminated once the token drains, UnknownToken, Busy (input stream full), ClusterError.
+    // Publishes asynchronously and returns; the object is accepted at the input stream's
+    // publish ack, and the future then waits for its result. Throws TaskTerminated once the
+    // token drains, UnknownToken, ClusterError (NATS took nothing within publish_timeout). The
+    // future throws TaskTerminated (stored after terminate's fence), Busy (input stream full)
+    // or ClusterError (no publish ack within publish_timeout).
     std::future<ClusterResult> send_async(const std::string& token, std::string_view data,
                                           std::string_view mime = "text/plain",
                                           std::string_view name = {});

@@ -27,11 +27,25 @@ WorkerCounts Inflight::counts() {
     return counts_;
 }
 
-void Inflight::start(std::uint64_t key, natsMsg* input) {
+bool Inflight::start(std::uint64_t key, natsMsg* input) {
     std::lock_guard lock(mutex_);
-    Entry& entry = entries_[key];
-    if (entry.input) natsMsg_Destroy(entry.input);  // the same sequence again: keep the newest
-    entry.input = input;
+    auto [it, inserted] = entries_.try_emplace(key);
+    if (!inserted) return false;  // a redelivery of what runs or is held here already
+    it->second.input = input;
+    return true;
+}
+
+void Inflight::drop(std::uint64_t key) {
+    {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return;
+        natsMsg_Ack(it->second.input, nullptr);
+        natsMsg_Destroy(it->second.input);
+        natsMsg_Destroy(it->second.result);
+        entries_.erase(it);
+    }
+    changed_.notify_all();
 }
 
 void Inflight::finish(std::uint64_t key, const std::string& subject, const std::string& msg_id,
@@ -58,8 +72,13 @@ void Inflight::finish(std::uint64_t key, const std::string& subject, const std::
 
 void Inflight::publish(std::uint64_t key, natsMsg* result) {
     natsMsg* owned = result;
+    jsPubOptions options;
+    jsPubOptions_Init(&options);
+    // A publish ack lost with a crashed server must come back as an error to resend; without
+    // MaxWait, 3.4.1 waits for it forever and the object never completes.
+    options.MaxWait = 2'000;
     // On success the library owns the message until it calls on_publish_ack with it.
-    if (js_PublishMsgAsync(js_, &owned, nullptr) == NATS_OK) return;
+    if (js_PublishMsgAsync(js_, &owned, &options) == NATS_OK) return;
     std::lock_guard lock(mutex_);
     ++counts_.publish_retries;
     retry_.push_back(key);

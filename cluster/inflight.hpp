@@ -35,8 +35,12 @@ public:
     Inflight& operator=(const Inflight&) = delete;
 
     std::size_t free_slots();
-    // Takes ownership of `input` (the fetched message) under `key` (its stream sequence).
-    void start(std::uint64_t key, natsMsg* input);
+    // Takes ownership of `input` (the fetched message) under `key` (its stream sequence); false
+    // (ownership stays with the caller) when `key` is in flight already: a redelivery during a
+    // leader change. Replacing the message then freed the one a held suspect still pointed to.
+    bool start(std::uint64_t key, natsMsg* input);
+    // Acks `key` without a result (a fence, or an object stored after its token's fence).
+    void drop(std::uint64_t key);
     // Publishes the result of `key` on `subject` with `msg_id`; the ack follows its publish ack.
     void finish(std::uint64_t key, const std::string& subject, const std::string& msg_id,
                 const std::string& body, const std::string& error);

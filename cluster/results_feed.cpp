@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "fence.hpp"
 #include "layout.hpp"
 
 namespace sluice::cluster {
@@ -42,9 +43,66 @@ void ResultsFeed::follow(const std::string& token) {
     followed_.emplace(token, SubscriptionPtr(raw));
 }
 
-std::future<ClusterResult> ResultsFeed::expect(const std::string& object_id) {
+std::future<ClusterResult> ResultsFeed::expect(const std::string& object_id,
+                                               const std::string& token) {
     std::lock_guard lock(mutex_);
-    return waiting_[object_id].get_future();
+    Waiting& waiting = waiting_[object_id];
+    waiting.token = token;
+    return waiting.promise.get_future();
+}
+
+// stored() and fence() decide under one lock: a send stored after the fence is refused by
+// whichever of the two runs second.
+void ResultsFeed::stored(const std::string& object_id, std::uint64_t sequence) {
+    std::vector<std::pair<std::string, Waiting>> refused;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = waiting_.find(object_id);
+        if (it == waiting_.end()) return;  // answered already
+        it->second.sequence = sequence;
+        auto fence = fences_.find(it->second.token);
+        if (fence == fences_.end() || sequence < fence->second) return;
+        refused.emplace_back(it->first, std::move(it->second));
+        waiting_.erase(it);
+    }
+    refuse(std::move(refused));
+}
+
+void ResultsFeed::fail(const std::string& object_id, std::exception_ptr error) {
+    std::promise<ClusterResult> promise;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = waiting_.find(object_id);
+        if (it == waiting_.end()) return;
+        promise = std::move(it->second.promise);
+        waiting_.erase(it);
+    }
+    promise.set_exception(std::move(error));
+}
+
+void ResultsFeed::fence(const std::string& token, std::uint64_t fence_sequence) {
+    std::vector<std::pair<std::string, Waiting>> refused;
+    {
+        std::lock_guard lock(mutex_);
+        if (!fences_.emplace(token, fence_sequence).second) return;  // a fence never moves
+        for (auto it = waiting_.begin(); it != waiting_.end();) {
+            if (it->second.token == token && it->second.sequence > fence_sequence) {
+                refused.emplace_back(it->first, std::move(it->second));
+                it = waiting_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    refuse(std::move(refused));
+}
+
+void ResultsFeed::refuse(std::vector<std::pair<std::string, Waiting>> refused) {
+    for (auto& [id, waiting] : refused) {
+        delete_refused(js_, waiting.sequence);
+        waiting.promise.set_exception(std::make_exception_ptr(TaskTerminated(fmt::format(
+            "task {} was terminated; start a new pipeline with use()", waiting.token))));
+    }
 }
 
 void ResultsFeed::forget(const std::string& object_id) {
@@ -62,7 +120,7 @@ void ResultsFeed::on_result(natsMsg* msg) {
         std::lock_guard lock(mutex_);
         auto it = waiting_.find(result.object_id);
         if (it == waiting_.end()) return;  // another front's object, or answered already
-        promise = std::move(it->second);
+        promise = std::move(it->second.promise);
         waiting_.erase(it);
     }
     promise.set_value(std::move(result));

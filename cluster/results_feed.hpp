@@ -1,8 +1,10 @@
 // results_feed.hpp — results from the results stream, handed to the futures of the sends
 // waiting for them. One ordered consumer per token this front sends to, made before the
-// token's first publish so no result can pass unseen.
+// token's first publish so no result can pass unseen. It also applies a token's terminate
+// fence (fence.hpp): a waiting send stored after the fence is answered TaskTerminated.
 #pragma once
 
+#include <cstdint>
 #include <future>
 #include <mutex>
 #include <string>
@@ -22,15 +24,30 @@ public:
     ResultsFeed& operator=(const ResultsFeed&) = delete;
 
     void follow(const std::string& token);  // idempotent
-    std::future<ClusterResult> expect(const std::string& object_id);
+    std::future<ClusterResult> expect(const std::string& object_id, const std::string& token);
     void forget(const std::string& object_id);  // the send was not accepted
-    void on_result(natsMsg* msg);               // from libnats' delivery thread
+    // The input stream stored the object at `sequence`. When that is past the token's known
+    // fence, the send is refused here (its future throws TaskTerminated).
+    void stored(const std::string& object_id, std::uint64_t sequence);
+    // The send was not accepted after all (stream full, NATS away): its future throws `error`.
+    void fail(const std::string& object_id, std::exception_ptr error);
+    // The token's fence became known: refuses every waiting send stored after it.
+    void fence(const std::string& token, std::uint64_t fence_sequence);
+    void on_result(natsMsg* msg);  // from libnats' delivery thread
 
 private:
+    struct Waiting {
+        std::promise<ClusterResult> promise;
+        std::string token;
+        std::uint64_t sequence = 0;  // 0 until the publish ack
+    };
+    void refuse(std::vector<std::pair<std::string, Waiting>> refused);
+
     jsCtx* js_;
     std::mutex mutex_;
     std::unordered_map<std::string, SubscriptionPtr> followed_;
-    std::unordered_map<std::string, std::promise<ClusterResult>> waiting_;
+    std::unordered_map<std::string, Waiting> waiting_;
+    std::unordered_map<std::string, std::uint64_t> fences_;  // token -> fence sequence
 };
 
 }  // namespace sluice::cluster

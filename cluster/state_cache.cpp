@@ -5,9 +5,10 @@
 
 namespace sluice::cluster {
 
-StateCache::StateCache(TokenStore& tokens) : tokens_(tokens) {
+StateCache::StateCache(TokenStore& tokens, FenceHandler on_fence)
+    : tokens_(tokens), on_fence_(std::move(on_fence)) {
     kvWatcher* raw = nullptr;
-    check(kvStore_Watch(&raw, tokens_.kv(), "state.>", nullptr), "watching token states in KV");
+    check(kvStore_Watch(&raw, tokens_.kv(), ">", nullptr), "watching token states in KV");
     watcher_.reset(raw);
     thread_ = std::thread([this] { watch(); });
 }
@@ -31,9 +32,14 @@ void StateCache::watch() {
         if (!raw) continue;  // the marker after the initial values
         KvEntryPtr entry(raw);
         std::string_view key = kvEntry_Key(raw);
-        if (!key.starts_with("state.") || kvEntry_Operation(raw) != kvOp_Put) continue;
-        if (std::optional<TokenState> state = parse_state(kvEntry_ValueString(raw)))
-            set(std::string(key.substr(6)), *state);
+        if (kvEntry_Operation(raw) != kvOp_Put) continue;
+        if (key.starts_with("state.")) {
+            if (std::optional<TokenState> state = parse_state(kvEntry_ValueString(raw)))
+                set(std::string(key.substr(6)), *state);
+        } else if (key.starts_with("fence.")) {
+            if (std::optional<std::uint64_t> fence = parse_fence(kvEntry_ValueString(raw)))
+                on_fence_(std::string(key.substr(6)), *fence);
+        }
     }
 }
 

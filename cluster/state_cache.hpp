@@ -1,9 +1,11 @@
 // state_cache.hpp — a front's view of every token's state, kept current by a KV watcher, so a
 // send checks it without a round trip and every front refuses a draining token's sends within
-// the watcher's delivery time.
+// the watcher's delivery time. The same watcher delivers each token's terminate fence.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -16,7 +18,8 @@ namespace sluice::cluster {
 
 class StateCache {
 public:
-    explicit StateCache(TokenStore& tokens);
+    using FenceHandler = std::function<void(const std::string& token, std::uint64_t fence)>;
+    StateCache(TokenStore& tokens, FenceHandler on_fence);
     ~StateCache();
     StateCache(const StateCache&) = delete;
     StateCache& operator=(const StateCache&) = delete;
@@ -31,6 +34,7 @@ private:
     void watch();
 
     TokenStore& tokens_;
+    FenceHandler on_fence_;
     KvWatcherPtr watcher_;
     std::mutex mutex_;
     std::unordered_map<std::string, TokenState> states_;

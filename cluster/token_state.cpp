@@ -1,6 +1,8 @@
 // token_state.cpp — compare-and-set moves of a token's KV state.
 #include "token_state.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 namespace sluice::cluster {
@@ -19,6 +21,13 @@ std::optional<TokenState> parse_state(std::string_view text) {
     if (text == "draining") return TokenState::draining;
     if (text == "dead") return TokenState::dead;
     return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_fence(std::string_view text) {
+    std::uint64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value == 0) return std::nullopt;
+    return value;
 }
 
 std::string state_key(std::string_view token) { return fmt::format("state.{}", token); }
@@ -75,6 +84,13 @@ std::optional<std::string> TokenStore::pipeline(std::string_view token) {
     KvEntryPtr entry(raw);
     return std::string(static_cast<const char*>(kvEntry_Value(raw)),
                        static_cast<std::size_t>(kvEntry_ValueLen(raw)));
+}
+
+void TokenStore::set_fence(std::string_view token, std::uint64_t fence) {
+    const std::string key = fmt::format("fence.{}", token);
+    const std::string value = std::to_string(fence);
+    check(kvStore_PutString(nullptr, kv_.get(), key.c_str(), value.c_str()),
+          fmt::format("token \"{}\": recording its terminate fence in KV", token));
 }
 
 bool TokenStore::advance(std::string_view token, const TokenRecord& from, TokenState to) {

@@ -31,6 +31,8 @@ public:
     // Moves `from` -> `to` with a compare-and-set on `from`'s revision; false when the key
     // changed meanwhile (another front moved it).
     bool advance(std::string_view token, const TokenRecord& from, TokenState to);
+    // Records the sequence of the token's terminate fence (fence.hpp) for the fronts' watchers.
+    void set_fence(std::string_view token, std::uint64_t fence);
     kvStore* kv() const noexcept { return kv_.get(); }
 
 private:
@@ -40,5 +42,6 @@ private:
 std::string state_key(std::string_view token);
 std::string pipeline_key(std::string_view token);
 std::optional<TokenState> parse_state(std::string_view text);
+std::optional<std::uint64_t> parse_fence(std::string_view text);
 
 }  // namespace sluice::cluster

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include <sluice/engine.hpp>
 
+#include "fence.hpp"
 #include "poison.hpp"
 #include "suspects.hpp"
 #include "worker_tasks.hpp"
@@ -28,6 +31,7 @@ struct Fetched {
     std::uint64_t delivered = 0;
     std::string token;
     std::string object_id;
+    bool fence = false;  // a terminate fence, not an object
 };
 
 Fetched describe_input(natsMsg* msg) {
@@ -38,9 +42,10 @@ Fetched describe_input(natsMsg* msg) {
         fetched.sequence = meta->Sequence.Stream;
         fetched.delivered = meta->NumDelivered;
     }
-    std::string_view subject = natsMsg_GetSubject(msg);
-    constexpr std::string_view prefix = "sluice.in.";
-    if (subject.starts_with(prefix)) fetched.token = subject.substr(prefix.size());
+    if (std::optional<InputSubject> subject = parse_input_subject(natsMsg_GetSubject(msg))) {
+        fetched.token = std::move(subject->token);
+        fetched.fence = subject->fence;
+    }
     fetched.object_id = header(msg, k_header_msg_id);
     if (fetched.object_id.empty()) fetched.object_id = fmt::format("seq-{}", fetched.sequence);
     return fetched;
@@ -71,7 +76,9 @@ private:
     }
     void subscribe();
     void fetch_batch(std::size_t free);
-    void dispatch(natsMsg* msg);
+    void learn_fences(const natsMsgList& list);
+    bool refused(const Fetched& in) const;
+    void dispatch(const Fetched& in, natsMsg* msg);
     void execute(const Fetched& in, natsMsg* msg);
     void run_suspect();
     void fail(const Fetched& in, const std::string& reason) {
@@ -91,6 +98,7 @@ private:
     PoisonListener poison_;
     Suspects suspects_;
     std::string last_fetch_error_;
+    std::unordered_map<std::string, std::uint64_t> fences_;  // token -> terminate fence
 };
 
 void WorkerLoop::subscribe() {
@@ -144,17 +152,52 @@ void WorkerLoop::fetch_batch(std::size_t free) {
     } else {
         last_fetch_error_.clear();
     }
+    learn_fences(list);
     for (int i = 0; i < list.Count; ++i) {
         natsMsg* msg = list.Msgs[i];
         list.Msgs[i] = nullptr;  // ownership moves to the in-flight table
-        dispatch(msg);
+        const Fetched in = describe_input(msg);
+        if (!inflight_.start(in.sequence, msg)) {
+            natsMsg_Destroy(msg);  // the earlier delivery runs on and is acked
+            continue;
+        }
+        if (in.fence || refused(in)) {
+            if (!in.fence) delete_refused(connection_.js.get(), in.sequence);
+            inflight_.drop(in.sequence);  // acked, never run, no result
+            continue;
+        }
+        dispatch(in, msg);
     }
     natsMsgList_Destroy(&list);
 }
 
-void WorkerLoop::dispatch(natsMsg* msg) {
-    const Fetched in = describe_input(msg);
-    inflight_.start(in.sequence, msg);
+// Reads the fence of each token in the batch from the stream leader, after the fetch: a token
+// without a fence then has none before any object of this batch (fence.hpp). A fence, once
+// found, never moves. On a NATS error the batch runs as before the cut; the fronts still
+// refuse, and terminate's count still converges once they delete the refused objects.
+void WorkerLoop::learn_fences(const natsMsgList& list) {
+    std::vector<std::string> asked;
+    for (int i = 0; i < list.Count; ++i) {
+        std::optional<InputSubject> subject = parse_input_subject(natsMsg_GetSubject(list.Msgs[i]));
+        if (!subject || fences_.contains(subject->token)) continue;
+        if (std::find(asked.begin(), asked.end(), subject->token) != asked.end()) continue;
+        asked.push_back(subject->token);
+        try {
+            if (std::optional<std::uint64_t> fence =
+                    find_fence(connection_.js.get(), subject->token))
+                fences_.emplace(subject->token, *fence);
+        } catch (const ClusterError& error) {
+            fmt::print(stderr, "sluice worker: {}; running the batch\n", error.what());
+        }
+    }
+}
+
+bool WorkerLoop::refused(const Fetched& in) const {
+    auto it = fences_.find(in.token);
+    return it != fences_.end() && in.sequence > it->second;
+}
+
+void WorkerLoop::dispatch(const Fetched& in, natsMsg* msg) {
     if (in.delivered >= static_cast<std::uint64_t>(layout_.max_deliver) && layout_.max_deliver > 1)
         return fail(in, poison_reason(in.object_id, in.delivered));
     if (in.delivered >= 2)
@@ -232,7 +275,10 @@ WorkerSummary run_worker(const WorkerOptions& options, const std::atomic<bool>& 
         loop.run(stop);
         summary.unfinished = loop.drain();
     }  // the engine ends here: no result callback runs after this point
-    js_PublishAsyncComplete(connection.js.get(), nullptr);
+    jsPubOptions complete;
+    jsPubOptions_Init(&complete);
+    complete.MaxWait = 5'000;  // bounded: an ack lost with a crashed server never comes
+    js_PublishAsyncComplete(connection.js.get(), &complete);
     natsConnection_DrainTimeout(connection.nc.get(), 5'000);
     summary.counts = inflight.counts();
     return summary;

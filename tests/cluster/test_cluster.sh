@@ -7,7 +7,7 @@
 # sleeps.
 set -uo pipefail
 
-: "${SLUICE_BIN:?}" "${SLUICE_TEST_WORKER:?}" "${NATS_SERVER:?}" "${SLUICE_EXAMPLES:?}"
+: "${SLUICE_BIN:?}" "${SLUICE_TEST_WORKER:?}" "${SLUICE_TEST_RACE:?}" "${NATS_SERVER:?}" "${SLUICE_EXAMPLES:?}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cluster.XXXXXX")
 pids=()
 cleanup() {
@@ -50,10 +50,14 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 port=$(free_port)
 monitor=$(free_port)
 url=nats://127.0.0.1:$port
-"$NATS_SERVER" -js -sd "$work/js" -a 127.0.0.1 -p "$port" -m "$monitor" >"$work/nats.log" 2>&1 &
-pids+=($!)
+start_nats() {
+    "$NATS_SERVER" -js -sd "$work/js" -a 127.0.0.1 -p "$port" -m "$monitor" >>"$work/nats.log" 2>&1 &
+    nats_pid=$!
+    pids+=("$nats_pid")
+    wait_until 20 healthy || { echo "nats-server did not become healthy"; cat "$work/nats.log"; exit 1; }
+}
 healthy() { curl -sf "http://127.0.0.1:$monitor/healthz" >/dev/null; }
-wait_until 20 healthy || { echo "nats-server did not become healthy"; cat "$work/nats.log"; exit 1; }
+start_nats
 
 # Short redelivery so the crash tests finish quickly; every process passes the same layout.
 layout=(--ack-wait-ms 1000 --max-deliver 4)
@@ -154,7 +158,9 @@ check_grep "SIGTERM: the worker prints its summary" "$work/b.err" "sluice worker
 (
     for _ in $(seq 1 10); do
         "$SLUICE_TEST_WORKER" worker --nats "$url" "${layout[@]}" --capacity 64 --threads 2 \
-            --name p >/dev/null 2>>"$work/p.err"
+            --name p >/dev/null 2>>"$work/p.err" &
+        echo $! >"$work/p.pid"
+        wait $!
     done
 ) &
 supervisor=$!
@@ -168,9 +174,10 @@ check_grep "poison: 4 results, 2 failed" "$work/t3.err" "4 results: 2 completed,
 check_grep "poison: its failed result says why" "$work/t3.out" \
     'crashed or hung its worker when run alone (delivery 3); a node cannot process it'
 check_grep "a node error is a failed result" "$work/t3.out" '"error":"test_fail: refused this object"'
+# The supervisor first (so it starts no other), then its current worker, by its pid.
 kill -KILL "$supervisor" 2>/dev/null
-pkill -KILL -P "$supervisor" 2>/dev/null
 wait "$supervisor" 2>/dev/null
+kill -KILL "$(cat "$work/p.pid")" 2>/dev/null
 
 # ---- terminate: dead is permanent, across restarts -----------------------------------------
 start_worker d
@@ -192,7 +199,77 @@ check_grep "use of a dead token says it stays dead" "$work/t4c.err" \
     'token "t4": is dead in the cluster and stays dead; use another token'
 check "status of a dead token keeps its final counts" "$(front status --token t4)" \
     '{"token":"t4","state":"dead","accepted":300,"completed":300,"failed":0,"unanswered":0}'
+
+# ---- terminate racing 4 senders on 2 fronts, 3 workers, many rounds --------------------------
+# A front whose KV watcher has not yet delivered `draining` still publishes; the terminate fence
+# must make such objects refused (TaskTerminated), never lost, never answered after dead.
+start_worker f
+start_worker g
+timeout -k 5 150 "$SLUICE_TEST_RACE" "$url" "$SLUICE_EXAMPLES/echo.pipe" "${RACE_ROUNDS:-100}" \
+    >"$work/race.out" 2>"$work/race.err"
+check "terminate race: every send answered or refused, counts exact, nothing after dead" "$?" 0
+check_grep "terminate race: the summary line" "$work/race.out" "rounds, 0 failures"
+[[ -s "$work/race.err" ]] && sed 's/^/    race| /' "$work/race.err" | head -20
 stop_worker e
+stop_worker f
+stop_worker g
+
+# ---- an object running longer than AckWait: InProgress keeps it, it is answered once ---------
+pipeline crawl 1500  # 1.5 s per object, AckWait is 1 s
+start_worker h
+front use --token t6 "$work/crawl.pipe" >/dev/null
+front send --token t6 --generate 4 --senders 4 >"$work/t6.out" 2>"$work/t6.err"
+check "objects longer than AckWait: send exits 0" "$?" 0
+check "objects longer than AckWait: 4 results, 4 distinct ids" "$(ids "$work/t6.out")" "4 4"
+check "objects longer than AckWait: the streams count 4 accepted, 4 completed" \
+    "$(front status --token t6)" \
+    '{"token":"t6","state":"running","accepted":4,"completed":4,"failed":0,"unanswered":0}'
+stop_worker h
+check_grep "objects longer than AckWait ran once each (no redelivery)" \
+    "$work/h.err" "sluice worker: stopped; 4 completed, 0 failed, 0 duplicates"
+
+# ---- the drain deadline passes while objects run: each gets a failed result -----------------
+start_worker i
+front use --token t5 "$work/crawl.pipe" >/dev/null
+front send --token t5 --generate 4 --senders 4 >"$work/t5.out" 2>"$work/t5.err" &
+sender=$!
+accepted_is() { [[ $(front status --token t5 | field accepted) == "$1" ]]; }
+wait_until 30 accepted_is 4 || echo "t5 never reached 4 accepted"
+check "a drain deadline fails what still runs, and counts it" \
+    "$(front terminate --token t5 --deadline-ms 100)" \
+    '{"token":"t5","state":"dead","accepted":4,"completed":0,"failed":4,"unanswered":4}'
+wait "$sender"
+check "deadline: the sender's objects failed (exit 1)" "$?" 1
+check "deadline: 4 results, 4 distinct ids" "$(ids "$work/t5.out")" "4 4"
+check_grep "deadline: the failed result names the deadline and the fix" "$work/t5.out" \
+    'no worker answered it within the drain deadline (100 ms); pass a longer deadline'
+# The worker finishes them after dead: its results are duplicates the results stream drops.
+stop_worker i
+check_grep "deadline: the late results after dead were duplicates the stream dropped" \
+    "$work/i.err" "sluice worker: stopped; 4 completed, 0 failed, 4 duplicates"
+
+# ---- kill -9 of the nats-server mid-stream, restarted on the same store: nothing lost --------
+start_worker j
+start_worker k
+front use --token t7 "$work/slow.pipe" >/dev/null
+front send --token t7 --generate 3000 --senders 2 >"$work/t7.out" 2>"$work/t7.err" &
+sender=$!
+t7_completed_at_least() { [[ $(front status --token t7 | field completed) -ge $1 ]]; }
+wait_until 60 t7_completed_at_least 300 || echo "t7 never reached 300 results"
+kill -KILL "$nats_pid"
+wait "$nats_pid" 2>/dev/null
+start_nats
+wait "$sender"
+check "nats-server kill -9 + restart: send exits 0" "$?" 0
+check "nats-server kill -9 + restart: 3000 result lines, 3000 distinct ids" \
+    "$(ids "$work/t7.out")" "3000 3000"
+check "nats-server kill -9 + restart: the streams count 3000 accepted, 3000 completed" \
+    "$(front status --token t7)" \
+    '{"token":"t7","state":"running","accepted":3000,"completed":3000,"failed":0,"unanswered":0}'
+[[ -s "$work/t7.err" ]] && sed 's/^/    t7| /' "$work/t7.err" | tail -3
+stop_worker j
+stop_worker k
+tail -n1 "$work/j.err" "$work/k.err" | sed 's/^/    /'
 
 echo "cluster: $passed passed, $failed failed"
 ((failed == 0))
