@@ -75,7 +75,11 @@ Server::~Server() {
     blocking_.join();
     // The engine first: its shutdown runs task-end callbacks into the monitor.
     tasks_.reset();
-    watchdog_.arm(std::chrono::steady_clock::now() + options_.drain_deadline + k_exit_bound, [] {
+    // After a shutdown the drain deadline has already run its course (the engine's shutdown
+    // returned at it at the latest): only the bound is left. Without one, the destructor's own
+    // shutdown gets the whole deadline.
+    const auto bound = stopping_.load() ? k_exit_bound : options_.drain_deadline + k_exit_bound;
+    watchdog_.arm(std::chrono::steady_clock::now() + bound, [] {
         return std::string(
             "sluice serve: the engine did not stop in time (a node body ignores cancellation; "
             "its objects were answered as failed): exiting without waiting for it");
