@@ -246,7 +246,7 @@ int execute(const RunOptions& options, const PipelineSpec& spec) {
     engine_options.default_max_inflight = options.max_inflight;
     engine_options.drain_deadline = options.deadline;
     engine_options.pipeline_limits.max_components = options.max_components;
-    engine_options.node_limits.data_root = options.data_dir;
+    engine_options.pipeline_limits.nodes.data_root = options.data_dir;
     Engine engine(engine_options);
 
     Outcome outcome;

@@ -55,7 +55,7 @@ TaskConfig EngineImpl::make_config(const PipelineSpec& spec, const UseOptions& o
     if (config.ttl_seconds < 0) throw UsageError("ttl must be >= 0 seconds (0 = never)");
     config.max_inflight = options.max_inflight ? options.max_inflight : options_.default_max_inflight;
     config.max_task_bytes = options_.max_task_bytes;
-    config.node_limits = options_.node_limits;
+    config.node_limits = options_.pipeline_limits.nodes;
     config.blocking_pool = &blocking_pool_;
     config.send_timeout = options_.send_timeout;
     return config;

@@ -81,8 +81,7 @@ private:
     Graph graph_;
     const Entry* source_ = nullptr;
     PipelineLimits pipeline_limits_;
-    NodeLimits limits_;  // validation alone: the defaults (use() builds again under the engine's)
-    NodeBudget budget_{limits_};
+    NodeBudget budget_{pipeline_limits_.nodes};  // try_factory builds under the same limits
     std::string project_id_, name_;
 };
 

@@ -34,9 +34,9 @@ EngineOptions engine_options(const ServeOptions& o) {
     e.default_max_inflight = o.max_inflight;
     e.max_tasks = o.max_tasks;
     e.max_task_bytes = o.max_task_mb << 20;
-    e.node_limits.data_root = o.data_dir;
-    e.node_limits.regex_memory_per_pattern = o.regex_mb_per_pattern << 20;
-    e.node_limits.regex_memory_per_pipeline = o.regex_mb_per_pipeline << 20;
+    e.pipeline_limits.nodes.data_root = o.data_dir;
+    e.pipeline_limits.nodes.regex_memory_per_pattern = o.regex_mb_per_pattern << 20;
+    e.pipeline_limits.nodes.regex_memory_per_pipeline = o.regex_mb_per_pipeline << 20;
     e.pipeline_limits.max_components = o.max_components;
     return e;
 }

@@ -45,8 +45,9 @@ struct EngineOptions {
     std::size_t max_task_bytes = 0;
     // Threads that run the process() of nodes declaring NodeInfo::blocking; 0 = 4.
     unsigned blocking_threads = 0;
-    NodeLimits node_limits;  // data root and regex memory for every pipeline's nodes
-    PipelineLimits pipeline_limits;  // what use(json) accepts (components, ...)
+    // What a pipeline may ask for (components), and what its nodes may take (data root, regex
+    // memory): checked by use() and by every task's node factories.
+    PipelineLimits pipeline_limits;
 };
 
 struct UseOptions {

@@ -86,7 +86,7 @@ struct NodeInfo {
     bool emits(Lane lane) const noexcept;  // from any input, or as a source
 };
 
-// What the engine allows the nodes of one pipeline (EngineOptions::node_limits).
+// What the engine allows the nodes of one pipeline (PipelineLimits::nodes).
 struct NodeLimits {
     // Non-empty: every file a node reads or writes resolves inside this directory (see
     // resolve_data_path). Empty: anywhere the process may go (the CLI without --data-dir).

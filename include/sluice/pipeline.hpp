@@ -9,6 +9,7 @@
 #include <sluice/errors.hpp>
 #include <sluice/json.hpp>
 #include <sluice/lane.hpp>
+#include <sluice/node.hpp>
 
 namespace sluice {
 
@@ -41,6 +42,7 @@ struct PipelineSpec {
 // graph work: over them is an InvalidPipeline naming the limit.
 struct PipelineLimits {
     std::size_t max_components = 10'000;
+    NodeLimits nodes;  // what its nodes may take: validation builds each node under these too
 };
 
 // Accepts the flat config or the `{"pipeline": {...}}` wrapper; unknown keys are ignored.

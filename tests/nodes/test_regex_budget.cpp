@@ -13,7 +13,7 @@ namespace {
 std::string use_error_with(const NodeLimits& limits, const std::string& pipeline) {
     try {
         EngineOptions options;
-        options.node_limits = limits;
+        options.pipeline_limits.nodes = limits;
         Engine engine(options);
         engine.use(pipeline);
     } catch (const InvalidPipeline& e) {
@@ -52,6 +52,16 @@ TEST_SUITE("nodes") {
               "67108864 (regex_memory_per_pipeline; 2097152 per pattern): use fewer or simpler "
               "patterns");
         CHECK(use_error(node_pipeline("anonymize", many_patterns(32))) == "");
+    }
+
+    TEST_CASE("a budget raised on the engine admits what the default refuses, at use()") {
+        // use() validates under the engine's limits, not the defaults, before building.
+        NodeLimits roomy;
+        roomy.regex_memory_per_pipeline = 128u << 20;
+        const std::string pipeline = node_pipeline("anonymize", many_patterns(40));
+        CHECK(use_error_with(NodeLimits{}, pipeline).find("over its budget of 67108864") !=
+              std::string::npos);
+        CHECK(use_error_with(roomy, pipeline) == "");
     }
 
     TEST_CASE("the budget is the pipeline's: patterns of several nodes count together") {

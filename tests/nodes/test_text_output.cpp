@@ -39,7 +39,7 @@ std::string config_for(const fs::path& dir, std::string_view file = "{name}.txt"
 // An engine whose nodes keep their files inside `root`.
 EngineOptions rooted(const fs::path& root) {
     EngineOptions options;
-    options.node_limits.data_root = root;
+    options.pipeline_limits.nodes.data_root = root;
     return options;
 }
 
