@@ -26,33 +26,35 @@ void ensure_stream(jsCtx* js, jsStreamConfig& config) {
           js_error);
 }
 
+namespace {
+
+// What both streams share: file storage, limits retention, the replicas, the dedupe window
+// (longer than AckWait x MaxDeliver plus a failover) and the age limit.
+jsStreamConfig stream_config(const char* name, const char** subjects, const LayoutOptions& options) {
+    jsStreamConfig config;
+    jsStreamConfig_Init(&config);
+    config.Name = name;
+    config.Subjects = subjects;
+    config.SubjectsLen = 1;
+    config.Retention = js_LimitsPolicy;
+    config.Storage = js_FileStorage;
+    config.Replicas = options.replicas;
+    config.Duplicates = to_ns(options.duplicates_window());
+    config.MaxAge = to_ns(options.max_age);
+    return config;
+}
+
+}  // namespace
+
 void ensure_streams(jsCtx* js, const LayoutOptions& options) {
     const char* in_subjects[] = {"sluice.in.>"};
-    jsStreamConfig in;
-    jsStreamConfig_Init(&in);
-    in.Name = k_input_stream;
-    in.Subjects = in_subjects;
-    in.SubjectsLen = 1;
-    in.Retention = js_LimitsPolicy;
-    in.Storage = js_FileStorage;
-    in.Replicas = options.replicas;
-    in.Duplicates = to_ns(options.duplicates_window());
-    in.MaxBytes = options.max_bytes;
-    in.MaxAge = to_ns(options.max_age);
+    jsStreamConfig in = stream_config(k_input_stream, in_subjects, options);
+    in.MaxBytes = options.max_bytes;  // a full input stream refuses sends (Busy), never drops
     in.Discard = js_DiscardNew;
     ensure_stream(js, in);
 
     const char* out_subjects[] = {"sluice.out.>"};
-    jsStreamConfig out;
-    jsStreamConfig_Init(&out);
-    out.Name = k_output_stream;
-    out.Subjects = out_subjects;
-    out.SubjectsLen = 1;
-    out.Retention = js_LimitsPolicy;
-    out.Storage = js_FileStorage;
-    out.Replicas = options.replicas;
-    out.Duplicates = to_ns(options.duplicates_window());
-    out.MaxAge = to_ns(options.max_age);
+    jsStreamConfig out = stream_config(k_output_stream, out_subjects, options);
     ensure_stream(js, out);
 }
 
