@@ -289,7 +289,11 @@ check "200 MB streamed: exit 0, one result" "$rc $(lines_of "$work/big.out")" "0
 check_grep "200 MB streamed: every byte went in" "$work/big.err" \
     '^sluice: 1 objects, 0 failed, .* MiB/s, drain [0-9]+ ms$'
 echo "cli: 200 MB streamed, peak RSS ${peak_kb} kB"
-check "200 MB streamed: peak RSS under 100 MB" "$((peak_kb < 100 * 1024))" 1
+if [[ -n ${SLUICE_SANITIZE:-} ]]; then
+    echo "cli: the 100 MB bound is not checked under SLUICE_SANITIZE=$SLUICE_SANITIZE (shadow memory)"
+else
+    check "200 MB streamed: peak RSS under 100 MB" "$((peak_kb < 100 * 1024))" 1
+fi
 
 # ---- nodes and the node catalogue example -----------------------------------------------------
 sluice nodes nodes </dev/null

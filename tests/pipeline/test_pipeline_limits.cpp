@@ -99,8 +99,10 @@ TEST_SUITE("validation") {
         const auto took = std::chrono::steady_clock::now() - start;
         REQUIRE(problems.size() == 200'000);
         CHECK(problems[0].message == "input from \"x0\": no such component");
-        // A scan of the inputs so far per input took minutes here; a set takes well under a second.
-        CHECK(took < std::chrono::seconds(5));
+        // Not a speed test (bench/ measures speed): a guard against going quadratic again. A scan
+        // of the inputs so far per input took minutes here; a set takes about a second in a
+        // release build and about 12 s under ThreadSanitizer.
+        CHECK(took < std::chrono::seconds(60));
     }
 
 }  // TEST_SUITE
