@@ -212,7 +212,8 @@ class HostileMixTests(ServerTestCase):
         self.assert_health(answers)
         # ~110 MB of it is the 40,000-component pipeline's JSON tree (4 MB of text), parsed
         # before its size is refused; the four bodies, were they read, would add 240 MB.
-        self.assertLess(grown, 200 * 2**20, f"peak RSS grew {grown / 2**20:.0f} MB")
+        if not os.environ.get("SLUICE_SANITIZE"):  # shadow memory makes RSS meaningless there
+            self.assertLess(grown, 200 * 2**20, f"peak RSS grew {grown / 2**20:.0f} MB")
         await asyncio.to_thread(self.assert_the_per_ip_cap_spares_other_ips)
         for token, pipe_closed in busy:
             if not cancellable:  # nothing would stop the node: let it finish its object
