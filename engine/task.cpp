@@ -116,9 +116,6 @@ void Task::touch() noexcept {
 }
 
 // One slot of max_inflight and `size` bytes of max_task_bytes: both, or neither. seq_cst on
-// live_ (and live_bytes_) pairs with the waiters' ticket: either a releaser sees a waiter or
-// the waiter sees the freed capacity.
-// One slot of max_inflight and `size` bytes of max_task_bytes: both, or neither. seq_cst on
 // live_ and live_bytes_ pairs with the waiters' ticket: either a releaser sees a waiter or the
 // waiter sees the freed capacity. May run with wait_mutex_ held, so it never takes it.
 bool Task::try_take_capacity(std::uint64_t size) noexcept {
