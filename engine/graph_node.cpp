@@ -103,15 +103,19 @@ void GraphNode::run_in_pool(Item& in) noexcept {
     PoolEmitter out(*this);
     if (!task_.cancelled()) process(in, out);
     in = Item();  // the object's reference goes now, not with the arena task
+    std::shared_ptr<std::vector<Item>> items;
     try {
-        // enqueue calls its functor as const: the items go on as copies (a reference each).
-        arena_.enqueue([this, items = std::move(out.items)] {
-            for (const Item& item : items) emit(item);
+        // Shared, so a failed enqueue still has them to fail (and the task moves, not copies).
+        items = std::make_shared<std::vector<Item>>(std::move(out.items));
+        arena_.enqueue([this, items] {
+            for (Item& item : *items) emit(std::move(item));
             graph_.release_wait();
         });
     } catch (...) {
-        // No memory for the hand-back: what it emitted is lost, and counted against the node.
-        counters_.errors.fetch_add(1, std::memory_order_relaxed);
+        // No memory for the hand-back: what the body emitted cannot reach the graph, so its
+        // objects fail rather than complete as if whole.
+        for (const Item& item : items ? *items : out.items)
+            record_failure(item.object(), "out of memory handing what it emitted back to the graph");
         graph_.release_wait();
     }
 }
