@@ -75,6 +75,9 @@ class ServerProcess:
             child_env["SLUICE_API_KEYS"] = ",".join(self.keys)
         child_env.update(env or {})
         self._stderr = tempfile.TemporaryFile()
+        if cwd is None:  # the default data root (./sluice-data) goes there, not where tests run
+            self._workdir = tempfile.TemporaryDirectory(prefix="sluice-serve-")
+            cwd = self._workdir.name
         command = [self.binary, "serve", "--host", "127.0.0.1", "--port", "0", *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._stderr,
                                         stdin=subprocess.DEVNULL, env=child_env, text=True,
