@@ -55,10 +55,21 @@ public:
         states_.set(token, TokenState::running);
     }
 
-    std::future<ClusterResult> send_async(const std::string& token, std::string_view data,
-                                          std::string_view mime, std::string_view name);
+    void send_then(const std::string& token, std::string_view data, std::string_view mime,
+                   std::string_view name, SendDone done);
+    std::vector<std::pair<std::string, std::string>> tokens() { return states_.snapshot(); }
     ClusterStatus status(const std::string& token);
-    ClusterStatus terminate(const std::string& token, std::chrono::milliseconds deadline);
+    ClusterStatus terminate(const std::string& token, std::chrono::milliseconds deadline,
+                            const std::function<void()>& on_closed);
+    std::optional<std::string> peek_state(const std::string& token) {
+        std::optional<TokenState> state = states_.peek(token);
+        if (!state) return std::nullopt;
+        return std::string(to_string(*state));
+    }
+    std::size_t max_object_bytes() {
+        const std::int64_t most = natsConnection_GetMaxPayload(connection_.nc.get());
+        return most > 0 ? static_cast<std::size_t>(most) : 0;
+    }
 
 private:
     void refuse_unless_running(const std::string& token);
@@ -105,22 +116,19 @@ void ClusterFront::Impl::refuse_unless_running(const std::string& token) {
             fmt::format("task {} was terminated; start a new pipeline with use()", token));
 }
 
-std::future<ClusterResult> ClusterFront::Impl::send_async(const std::string& token,
-                                                          std::string_view data,
-                                                          std::string_view mime,
-                                                          std::string_view name) {
+void ClusterFront::Impl::send_then(const std::string& token, std::string_view data,
+                                   std::string_view mime, std::string_view name, SendDone done) {
     check_token_name(token);
     refuse_unless_running(token);
     results_.follow(token);
     const std::string id = new_object_id();
-    std::future<ClusterResult> result = results_.expect(id, token);
+    results_.expect(id, token, std::move(done));
     try {
         publisher_.publish(token, id, data, mime, name);  // accepted at its publish ack
     } catch (...) {
         results_.forget(id);
         throw;
     }
-    return result;
 }
 
 ClusterStatus ClusterFront::Impl::counts(const std::string& token, TokenState state) {
@@ -150,7 +158,8 @@ ClusterStatus ClusterFront::Impl::status(const std::string& token) {
 }
 
 ClusterStatus ClusterFront::Impl::terminate(const std::string& token,
-                                            std::chrono::milliseconds deadline) {
+                                            std::chrono::milliseconds deadline,
+                                            const std::function<void()>& on_closed) {
     check_token_name(token);
     for (;;) {  // each turn either moves the state or sees another front move it
         std::optional<TokenRecord> record = tokens_.state(token);
@@ -166,6 +175,7 @@ ClusterStatus ClusterFront::Impl::terminate(const std::string& token,
     const std::uint64_t fence = publish_fence(connection_.js.get(), token);
     results_.fence(token, fence);
     tokens_.set_fence(token, fence);
+    if (on_closed) on_closed();
     // The cluster-wide drain: poll the stream counters until every accepted object is answered.
     const auto until = std::chrono::steady_clock::now() + deadline;
     ClusterStatus status = counts(token, TokenState::draining);
@@ -242,12 +252,29 @@ void ClusterFront::use(const std::string& token, std::string_view pipeline_json)
 }
 std::future<ClusterResult> ClusterFront::send_async(const std::string& token, std::string_view data,
                                                     std::string_view mime, std::string_view name) {
-    return impl_->send_async(token, data, mime, name);
+    auto promise = std::make_shared<std::promise<ClusterResult>>();
+    std::future<ClusterResult> result = promise->get_future();
+    impl_->send_then(token, data, mime, name, [promise](ClusterResult r, std::exception_ptr error) {
+        if (error)
+            promise->set_exception(std::move(error));
+        else
+            promise->set_value(std::move(r));
+    });
+    return result;
 }
+void ClusterFront::send_then(const std::string& token, std::string_view data, std::string_view mime,
+                             std::string_view name, SendDone done) {
+    impl_->send_then(token, data, mime, name, std::move(done));
+}
+std::vector<std::pair<std::string, std::string>> ClusterFront::tokens() { return impl_->tokens(); }
 ClusterStatus ClusterFront::status(const std::string& token) { return impl_->status(token); }
-ClusterStatus ClusterFront::terminate(const std::string& token,
-                                      std::chrono::milliseconds deadline) {
-    return impl_->terminate(token, deadline);
+ClusterStatus ClusterFront::terminate(const std::string& token, std::chrono::milliseconds deadline,
+                                      const std::function<void()>& on_closed) {
+    return impl_->terminate(token, deadline, on_closed);
 }
+std::optional<std::string> ClusterFront::peek_state(const std::string& token) {
+    return impl_->peek_state(token);
+}
+std::size_t ClusterFront::max_object_bytes() { return impl_->max_object_bytes(); }
 
 }  // namespace sluice::cluster

@@ -5,10 +5,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "layout.hpp"
 
@@ -60,10 +65,28 @@ public:
     std::future<ClusterResult> send_async(const std::string& token, std::string_view data,
                                           std::string_view mime = "text/plain",
                                           std::string_view name = {});
+    // The same, calling `done` once instead of fulfilling a future: with the result, or with
+    // what the future would throw (a null exception_ptr means the result is valid). `done`
+    // runs on a libnats thread, or on the caller's when the send is refused at once, and must
+    // not throw. Throws (and never calls `done`) as send_async throws.
+    using SendDone = std::function<void(ClusterResult, std::exception_ptr)>;
+    void send_then(const std::string& token, std::string_view data, std::string_view mime,
+                   std::string_view name, SendDone done);
     ClusterStatus status(const std::string& token);
+    // The tokens this front has seen (its KV watcher's view) with their states; no counts, no
+    // round trip.
+    std::vector<std::pair<std::string, std::string>> tokens();
     // draining (every front refuses sends) -> wait until results == accepted (bounded by
     // `deadline`) -> dead, forever. Throws UnknownToken, TaskTerminated when already closed.
-    ClusterStatus terminate(const std::string& token, std::chrono::milliseconds deadline);
+    // `on_closed`, when given, is called once the gate is closed cluster-wide (the token is
+    // draining and its fence is stored), before the drain: for callers that answer then.
+    ClusterStatus terminate(const std::string& token, std::chrono::milliseconds deadline,
+                            const std::function<void()>& on_closed = {});
+    // The token's state as this front's watcher last saw it, without a round trip: nullopt
+    // when it has not seen the token (it may still exist).
+    std::optional<std::string> peek_state(const std::string& token);
+    // The largest object NATS takes in one message (the server's max_payload).
+    std::size_t max_object_bytes();
 
 private:
     class Impl;

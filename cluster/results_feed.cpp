@@ -24,6 +24,17 @@ ResultsFeed::~ResultsFeed() {
     }
     // Unsubscribe waits for no callback; draining the connection later finishes them.
     for (auto& [token, subscription] : followed) natsSubscription_Unsubscribe(subscription.get());
+    std::unordered_map<std::string, Waiting> waiting;
+    {
+        std::lock_guard lock(mutex_);
+        waiting.swap(waiting_);
+    }
+    for (auto& [id, w] : waiting)
+        w.done(ClusterResult{},
+               std::make_exception_ptr(ClusterError(fmt::format(
+                   "object {} of task {}: this front closed before its result arrived (an "
+                   "accepted object still gets its result in the results stream)",
+                   id, w.token))));
 }
 
 void ResultsFeed::follow(const std::string& token) {
@@ -43,12 +54,11 @@ void ResultsFeed::follow(const std::string& token) {
     followed_.emplace(token, SubscriptionPtr(raw));
 }
 
-std::future<ClusterResult> ResultsFeed::expect(const std::string& object_id,
-                                               const std::string& token) {
+void ResultsFeed::expect(const std::string& object_id, const std::string& token, Done done) {
     std::lock_guard lock(mutex_);
     Waiting& waiting = waiting_[object_id];
     waiting.token = token;
-    return waiting.promise.get_future();
+    waiting.done = std::move(done);
 }
 
 // stored() and fence() decide under one lock: a send stored after the fence is refused by
@@ -69,15 +79,15 @@ void ResultsFeed::stored(const std::string& object_id, std::uint64_t sequence) {
 }
 
 void ResultsFeed::fail(const std::string& object_id, std::exception_ptr error) {
-    std::promise<ClusterResult> promise;
+    Done done;
     {
         std::lock_guard lock(mutex_);
         auto it = waiting_.find(object_id);
         if (it == waiting_.end()) return;
-        promise = std::move(it->second.promise);
+        done = std::move(it->second.done);
         waiting_.erase(it);
     }
-    promise.set_exception(std::move(error));
+    done(ClusterResult{}, std::move(error));
 }
 
 void ResultsFeed::fence(const std::string& token, std::uint64_t fence_sequence) {
@@ -100,8 +110,10 @@ void ResultsFeed::fence(const std::string& token, std::uint64_t fence_sequence) 
 void ResultsFeed::refuse(std::vector<std::pair<std::string, Waiting>> refused) {
     for (auto& [id, waiting] : refused) {
         delete_refused(js_, waiting.sequence);
-        waiting.promise.set_exception(std::make_exception_ptr(TaskTerminated(fmt::format(
-            "task {} was terminated; start a new pipeline with use()", waiting.token))));
+        waiting.done(
+            ClusterResult{},
+            std::make_exception_ptr(TaskTerminated(fmt::format(
+                "task {} was terminated; start a new pipeline with use()", waiting.token))));
     }
 }
 
@@ -115,15 +127,15 @@ void ResultsFeed::on_result(natsMsg* msg) {
     result.object_id = header(msg, k_header_msg_id);
     result.error = header(msg, k_header_error);
     result.json.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
-    std::promise<ClusterResult> promise;
+    Done done;
     {
         std::lock_guard lock(mutex_);
         auto it = waiting_.find(result.object_id);
         if (it == waiting_.end()) return;  // another front's object, or answered already
-        promise = std::move(it->second.promise);
+        done = std::move(it->second.done);
         waiting_.erase(it);
     }
-    promise.set_value(std::move(result));
+    done(std::move(result), nullptr);
 }
 
 }  // namespace sluice::cluster

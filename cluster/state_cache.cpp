@@ -1,6 +1,8 @@
 // state_cache.cpp — the KV watcher thread behind StateCache.
 #include "state_cache.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace sluice::cluster {
@@ -55,10 +57,27 @@ std::optional<TokenState> StateCache::get(const std::string& token) {
     return states_.at(token);  // set() never lowers a state: this is the newest known
 }
 
+std::optional<TokenState> StateCache::peek(const std::string& token) {
+    std::lock_guard lock(mutex_);
+    if (auto it = states_.find(token); it != states_.end()) return it->second;
+    return std::nullopt;
+}
+
 void StateCache::set(const std::string& token, TokenState state) {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = states_.emplace(token, state);
     if (!inserted && static_cast<int>(state) > static_cast<int>(it->second)) it->second = state;
+}
+
+std::vector<std::pair<std::string, std::string>> StateCache::snapshot() {
+    std::vector<std::pair<std::string, std::string>> all;
+    {
+        std::lock_guard lock(mutex_);
+        all.reserve(states_.size());
+        for (const auto& [token, state] : states_) all.emplace_back(token, to_string(state));
+    }
+    std::sort(all.begin(), all.end());
+    return all;
 }
 
 }  // namespace sluice::cluster

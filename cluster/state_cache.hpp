@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "token_state.hpp"
 
@@ -26,9 +28,13 @@ public:
 
     // The cached state, or KV's when the token was not seen yet; nullopt for an unknown token.
     std::optional<TokenState> get(const std::string& token);
+    // The cached state only: nullopt when this cache has not seen the token. Never a round trip.
+    std::optional<TokenState> peek(const std::string& token);
     // A state this front just wrote. States only move forward, so a late watcher update
     // carrying an older state is ignored.
     void set(const std::string& token, TokenState state);
+    // Every token seen so far with its state's name, sorted by token.
+    std::vector<std::pair<std::string, std::string>> snapshot();
 
 private:
     void watch();
