@@ -13,6 +13,9 @@
 #ifdef SLUICE_HAVE_SERVER
 #include "serve_command.hpp"
 #endif
+#ifdef SLUICE_HAVE_SERVER_NATS
+#include "cluster_tasks.hpp"
+#endif
 #include "messages.hpp"
 #include "process_setup.hpp"
 #include "run_options.hpp"
@@ -62,7 +65,12 @@ int dispatch(int argc, char** argv) {
     }
     if (command == "serve") {
 #ifdef SLUICE_HAVE_SERVER
+#ifdef SLUICE_HAVE_SERVER_NATS
+        return sluice::server::serve_command(argc, argv,
+                                             sluice::server::nats::cluster_tasks_factory());
+#else
         return sluice::server::serve_command(argc, argv);
+#endif
 #else
         sluice::cli::print_error(
             "this sluice was built without the server (configure with "

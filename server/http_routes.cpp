@@ -194,7 +194,11 @@ struct RouteCall {
 };
 
 void get_task(const RouteCall& c) {
-    c.answer(outcome_response(c.request, c.ctx.tasks.status(c.args)));
+    answer_query(
+        c.ctx, [&tasks = c.ctx.tasks, args = c.args] { return tasks.status(args); },
+        [request = c.request, answer = c.answer](Outcome o) {
+            answer(outcome_response(request, o));
+        });
 }
 
 void delete_task(const RouteCall& c) {
@@ -236,7 +240,13 @@ constexpr Route k_routes[] = {
     {"/webhook", http::verb::put, WhileStopping::refuse,
      [](const RouteCall& c) { post_data(c.ctx, std::move(c.request), c.t, c.answer, c.executor); }},
     {"/tasks", http::verb::get, WhileStopping::serve,
-     [](const RouteCall& c) { c.answer(outcome_response(c.request, c.ctx.tasks.list())); }},
+     [](const RouteCall& c) {
+         answer_query(
+             c.ctx, [&tasks = c.ctx.tasks] { return tasks.list(); },
+             [request = c.request, answer = c.answer](Outcome o) {
+                 answer(outcome_response(request, o));
+             });
+     }},
     {"/metrics", http::verb::get, WhileStopping::serve, get_metrics},
 };
 

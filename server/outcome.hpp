@@ -52,4 +52,14 @@ Outcome outcome_of(std::exception_ptr error);
 
 int http_status(Failure failure) noexcept;
 
+// Runs `f` (returning an Outcome); what it throws becomes the Outcome of outcome_of.
+template <typename F>
+Outcome guarded(F&& f) {
+    try {
+        return f();
+    } catch (...) {
+        return outcome_of(std::current_exception());
+    }
+}
+
 }  // namespace sluice::server

@@ -7,25 +7,24 @@
 #include <string>
 #include <unordered_map>
 
-#include <sluice/engine.hpp>
+#include "tasks.hpp"
 
 namespace sluice::server {
 
 class PipeTable {
 public:
-    int add(Pipe pipe) {
-        auto shared = std::make_shared<Pipe>(std::move(pipe));
+    int add(std::shared_ptr<ObjectPipe> shared) {
         std::lock_guard lock(mutex_);
         int id = next_id_++;
         pipes_.emplace(id, std::move(shared));
         return id;
     }
-    std::shared_ptr<Pipe> find(int id) {
+    std::shared_ptr<ObjectPipe> find(int id) {
         std::lock_guard lock(mutex_);
         auto it = pipes_.find(id);
         return it == pipes_.end() ? nullptr : it->second;
     }
-    std::shared_ptr<Pipe> take(int id) {
+    std::shared_ptr<ObjectPipe> take(int id) {
         std::lock_guard lock(mutex_);
         auto it = pipes_.find(id);
         if (it == pipes_.end()) return nullptr;
@@ -36,13 +35,13 @@ public:
     // The connection went away: close every pipe it left open. Their objects complete and are
     // counted like any other (nobody is left to receive the results).
     std::size_t close_all() {
-        std::unordered_map<int, std::shared_ptr<Pipe>> left;
+        std::unordered_map<int, std::shared_ptr<ObjectPipe>> left;
         {
             std::lock_guard lock(mutex_);
             left.swap(pipes_);
         }
         for (auto& [id, pipe] : left)
-            if (pipe->is_open()) pipe->close_then([](Result) {});
+            if (pipe->is_open()) pipe->close_then([](Outcome) {});
         return left.size();
     }
     std::size_t size() {
@@ -53,7 +52,7 @@ public:
 private:
     std::mutex mutex_;
     int next_id_ = 1;
-    std::unordered_map<int, std::shared_ptr<Pipe>> pipes_;
+    std::unordered_map<int, std::shared_ptr<ObjectPipe>> pipes_;
 };
 
 }  // namespace sluice::server

@@ -58,7 +58,7 @@ void take_signals(Server& server, std::atomic<Phase>& phase) {
 
 }  // namespace
 
-int serve_command(int argc, char** argv) {
+int serve_command(int argc, char** argv, const RemoteTasksFactory& remote) {
     ServeOptions options;
     try {
         options = parse_serve_options(argc, argv);
@@ -93,12 +93,22 @@ int serve_command(int argc, char** argv) {
                    options.data_dir.string(), e.code().message());
         return 2;
     }
-    fmt::print("sluice serve: data root {} (nodes read and write files only inside it)\n",
-               options.data_dir.string());
+    if (options.nats_urls.empty())
+        fmt::print("sluice serve: data root {} (nodes read and write files only inside it)\n",
+                   options.data_dir.string());
+    else
+        fmt::print("sluice serve: cluster mode: tasks run on the workers of {}\n",
+                   options.nats_urls);
 
     const sigset_t signals = stop_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    auto server = std::make_unique<Server>(std::move(options), std::move(keys));
+    std::unique_ptr<Server> server;
+    try {
+        server = std::make_unique<Server>(std::move(options), std::move(keys), remote);
+    } catch (const std::exception& e) {  // --nats: unreachable, or not built in
+        fmt::print(stderr, "sluice serve: {}\n", e.what());
+        return 2;
+    }
     tcp::endpoint at;
     try {
         at = server->listen();

@@ -39,6 +39,10 @@ const char* const k_serve_usage =
     "  --regex-mb-per-pipeline N  RE2 memory of all patterns of one pipeline (64)\n"
     "  --data-dir DIR          the only directory nodes may read or write files in\n"
     "                          (default ./sluice-data, created at start)\n"
+    "cluster mode (see the README's Cluster section):\n"
+    "  --nats URL[,URL...]     serve the tasks of a NATS JetStream cluster: objects are run by\n"
+    "                          `sluice worker` processes, not by this one\n"
+    "  --replicas N            replicas of the cluster's streams when this front creates them (1)\n"
     "WebSocket (RocketRide DAP) at ws://HOST:PORT/task/service; HTTP on the same port.\n";
 
 namespace {
@@ -92,6 +96,15 @@ bool parse_limit(ServeOptions& o, std::string_view arg, std::string_view value) 
 
 }  // namespace
 
+PipelineLimits pipeline_limits_of(const ServeOptions& o) {
+    PipelineLimits limits;
+    limits.nodes.data_root = o.data_dir;
+    limits.nodes.regex_memory_per_pattern = o.regex_mb_per_pattern << 20;
+    limits.nodes.regex_memory_per_pipeline = o.regex_mb_per_pipeline << 20;
+    limits.max_components = o.max_components;
+    return limits;
+}
+
 ServeOptions parse_serve_options(int argc, char** argv) {
     ServeOptions o;
     for (int i = 1; i < argc; ++i) {
@@ -125,6 +138,11 @@ ServeOptions parse_serve_options(int argc, char** argv) {
             o.drain_deadline = std::chrono::seconds(number<unsigned>(arg, value, 1, 86400));
         else if (arg == "--ttl")
             o.default_ttl = number<unsigned>(arg, value, 0, 31'536'000);
+        else if (arg == "--nats") {
+            if (value.empty()) throw UsageError("--nats: give nats://HOST:PORT[,...]");
+            o.nats_urls = std::string(value);
+        } else if (arg == "--replicas")
+            o.nats_replicas = number<int>(arg, value, 1, 5);
         else if (!parse_limit(o, arg, value))
             throw UsageError(fmt::format("unknown option \"{}\" (see 'sluice serve --help')", arg));
     }

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include <sluice/pipeline.hpp>
+
 namespace sluice::server {
 
 struct ServeOptions {
@@ -35,10 +37,17 @@ struct ServeOptions {
     std::size_t regex_mb_per_pipeline = 64;
     std::size_t max_components = 10'000;
     std::size_t max_task_mb = 1024;  // bytes of objects inside one task at once
+    // Cluster mode: tasks run on the workers of a NATS JetStream cluster instead of in this
+    // process. Empty = local mode (the default).
+    std::string nats_urls;
+    int nats_replicas = 1;  // of the streams and bucket, when this front creates them
     bool help = false;
 };
 
 extern const char* const k_serve_usage;
+
+// What a pipeline may ask for on this server (components, data root, regex memory).
+PipelineLimits pipeline_limits_of(const ServeOptions& options);
 
 // Throws UsageError naming the bad option.
 ServeOptions parse_serve_options(int argc, char** argv);

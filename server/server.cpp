@@ -10,8 +10,11 @@
 
 #include <fmt/format.h>
 
+#include <sluice/errors.hpp>
+
 #include "http_session.hpp"
 #include "refusal.hpp"
+#include "task_service.hpp"
 
 namespace sluice::server {
 namespace {
@@ -34,10 +37,7 @@ EngineOptions engine_options(const ServeOptions& o) {
     e.default_max_inflight = o.max_inflight;
     e.max_tasks = o.max_tasks;
     e.max_task_bytes = o.max_task_mb << 20;
-    e.pipeline_limits.nodes.data_root = o.data_dir;
-    e.pipeline_limits.nodes.regex_memory_per_pattern = o.regex_mb_per_pattern << 20;
-    e.pipeline_limits.nodes.regex_memory_per_pipeline = o.regex_mb_per_pipeline << 20;
-    e.pipeline_limits.max_components = o.max_components;
+    e.pipeline_limits = pipeline_limits_of(o);
     return e;
 }
 
@@ -48,7 +48,7 @@ std::size_t blocking_threads(const ServeOptions& o) {
 
 }  // namespace
 
-Server::Server(ServeOptions options, ApiKeys keys)
+Server::Server(ServeOptions options, ApiKeys keys, const RemoteTasksFactory& remote)
     : options_(std::move(options)),
       keys_(std::move(keys)),
       started_(std::chrono::steady_clock::now()),
@@ -63,8 +63,15 @@ Server::Server(ServeOptions options, ApiKeys keys)
       ticker_(control_),
       closer_(control_) {
     monitor_ = std::make_unique<Monitor>(*engine_);
-    tasks_ = std::make_unique<TaskService>(*engine_, *monitor_, options_.drain_deadline,
-                                           options_.max_tasks_per_key);
+    if (options_.nats_urls.empty())
+        tasks_ = std::make_unique<TaskService>(*engine_, *monitor_, options_.drain_deadline,
+                                               options_.max_tasks_per_key);
+    else if (remote)
+        tasks_ = remote(options_);
+    else
+        throw UsageError(
+            "--nats: this sluice was built without cluster mode; install libnats-dev and "
+            "rebuild (SLUICE_BUILD_CLUSTER=ON)");
     ctx_ = std::make_unique<ServerContext>(ServerContext{options_, keys_, *engine_, *monitor_,
                                                          *tasks_, stats_, blocking_, connections_,
                                                          unauthenticated_, stopping_, started_});
@@ -179,7 +186,7 @@ void Server::begin_shutdown() {
     watchdog_.arm(std::chrono::steady_clock::now() + options_.drain_deadline + k_exit_bound,
                   [this] { return stuck_line(); });
     shutdown_thread_ = std::thread([this] {
-        engine_->shutdown(options_.drain_deadline);
+        tasks_->shutdown(options_.drain_deadline);
         watchdog_.disarm();
         monitor_->tick();
         net::post(control_, [this] { finish_shutdown(); });
@@ -236,12 +243,11 @@ ServeSummary Server::run() {
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     summary.connections = stats_.websocket_total.load() + stats_.http_requests.load();
-    summary.tasks = tasks_->tasks_started();
-    for (const TaskStatus& s : engine_->tasks()) {
-        summary.accepted += s.accepted;
-        summary.completed += s.completed;
-        summary.failed += s.failed;
-    }
+    const TasksTotals totals = tasks_->totals();
+    summary.tasks = totals.tasks;
+    summary.accepted = totals.accepted;
+    summary.completed = totals.completed;
+    summary.failed = totals.failed;
     return summary;
 }
 

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,7 +21,7 @@
 #include "net.hpp"
 #include "serve_options.hpp"
 #include "server_context.hpp"
-#include "task_service.hpp"
+#include "tasks.hpp"
 
 namespace sluice::server {
 
@@ -29,9 +30,16 @@ struct ServeSummary {
     std::uint64_t connections = 0, tasks = 0, accepted = 0, completed = 0, failed = 0;
 };
 
+// The tasks of a backend outside this process (cluster mode: server/nats/), made from the
+// options when --nats is given. Throws a clear error when it cannot start (e.g. NATS
+// unreachable).
+using RemoteTasksFactory = std::function<std::unique_ptr<Tasks>(const ServeOptions&)>;
+
 class Server {
 public:
-    Server(ServeOptions options, ApiKeys keys);
+    // Without --nats the tasks run on an in-process engine; with it, on `remote`'s (which must
+    // then be given: UsageError otherwise). Throws what `remote` throws.
+    Server(ServeOptions options, ApiKeys keys, const RemoteTasksFactory& remote = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -66,7 +74,7 @@ private:
     // The monitor outlives the engine: a task's end callback reaches it during engine shutdown.
     std::unique_ptr<Monitor> monitor_;
     std::unique_ptr<Engine> engine_;
-    std::unique_ptr<TaskService> tasks_;
+    std::unique_ptr<Tasks> tasks_;
 
     net::io_context ioc_;
     // The signal set, the timers and the shutdown steps run on this strand, one at a time.

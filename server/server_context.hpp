@@ -18,7 +18,7 @@
 #include "monitor.hpp"
 #include "net.hpp"
 #include "serve_options.hpp"
-#include "task_service.hpp"
+#include "tasks.hpp"
 
 namespace sluice::server {
 
@@ -59,7 +59,7 @@ struct ServerContext {
     const ApiKeys& keys;
     Engine& engine;
     Monitor& monitor;
-    TaskService& tasks;
+    Tasks& tasks;  // the engine's (TaskService) or the cluster's (--nats)
     ServerStats& stats;
     net::thread_pool& blocking;  // engine calls that may wait (graph build, capacity)
     ConnectionList& connections;
@@ -79,6 +79,15 @@ inline void count_refusal(ServerStats& stats, const Outcome& outcome) {
 // Runs `work` on the blocking pool; `work` must not throw.
 inline void run_blocking(ServerContext& ctx, std::function<void()> work) {
     net::post(ctx.blocking, std::move(work));
+}
+
+// A task query (status, get_token, list): inline when the backend answers without blocking,
+// on the blocking pool when each call is a round trip (the cluster).
+template <typename Query>
+void answer_query(ServerContext& ctx, Query query, Reply reply) {
+    if (!ctx.tasks.calls_block()) return reply(guarded(query));
+    run_blocking(ctx,
+                 [query = std::move(query), reply = std::move(reply)] { reply(guarded(query)); });
 }
 
 }  // namespace sluice::server

@@ -7,60 +7,27 @@
 #include <sluice/node.hpp>
 #include <sluice/pipeline.hpp>
 
+#include "arguments.hpp"
 #include "status_object.hpp"
 
 namespace sluice::server {
 namespace {
 
-// A present argument of the wrong type is a bad request naming it.
-struct Arguments {
-    const Json& json;
+// An engine pipe behind the protocol's pipe calls.
+class EnginePipe final : public ObjectPipe {
+public:
+    explicit EnginePipe(Pipe pipe) : pipe_(std::move(pipe)) {}
+    void write(std::string_view bytes) override { pipe_.write(bytes); }
+    void close_then(Reply reply) override {
+        pipe_.close_then([reply = std::move(reply)](Result result) {
+            reply(Outcome::success_text(to_json(result)));
+        });
+    }
+    bool is_open() const noexcept override { return pipe_.is_open(); }
 
-    const Json* get(std::string_view key, Json::Type type, std::string_view what) const {
-        const Json* v = json.find(key);
-        if (!v || v->is_null()) return nullptr;
-        const bool ok = v->type() == type || (type == Json::Type::number && v->is_number());
-        if (!ok)
-            throw UsageError(
-                fmt::format("argument \"{}\" must be {}, got {}", key, what, to_string(v->type())));
-        return v;
-    }
-    std::string string(std::string_view key) const {
-        const Json* v = get(key, Json::Type::string, "a string");
-        return v ? v->as_string() : std::string();
-    }
+private:
+    Pipe pipe_;
 };
-
-const Json& pipeline_argument(const Json& arguments) {
-    const Json* pipeline = arguments.find("pipeline");
-    if (!pipeline || pipeline->is_null())
-        throw UsageError("Missing pipeline configuration: argument \"pipeline\" is required");
-    if (!pipeline->is_object())
-        throw UsageError(fmt::format("argument \"pipeline\" must be an object, got {}",
-                                     to_string(pipeline->type())));
-    return *pipeline;
-}
-
-UseOptions use_options(const Json& json) {
-    Arguments args{json};
-    UseOptions o;
-    o.token = args.string("token");
-    if (const Json* t = args.get("threads", Json::Type::integer, "an integer")) {
-        if (t->as_int() < 1 || t->as_int() > 1024)
-            throw UsageError(
-                fmt::format("argument \"threads\" must be 1 to 1024, got {}", t->as_int()));
-        o.threads = static_cast<unsigned>(t->as_int());
-    }
-    if (const Json* ttl = args.get("ttl", Json::Type::number, "a number of seconds")) {
-        if (ttl->as_double() < 0) throw UsageError("argument \"ttl\" must not be negative");
-        o.ttl = ttl->as_double();
-    }
-    if (const Json* e = args.get("useExisting", Json::Type::boolean, "true or false"))
-        o.use_existing = e->as_bool();
-    o.name = args.string("name");
-    o.source = args.string("source");
-    return o;
-}
 
 // From the task itself: with useExisting the token may name a task started from another body.
 Json execute_body(const TaskStatus& task) {
@@ -73,25 +40,7 @@ Json execute_body(const TaskStatus& task) {
     });
 }
 
-template <typename F>
-Outcome guarded(F&& f) {
-    try {
-        return f();
-    } catch (...) {
-        return outcome_of(std::current_exception());
-    }
-}
-
 }  // namespace
-
-Outcome require_token(const Json& arguments, std::string& token) {
-    const Json* t = arguments.find("token");
-    if (t && !t->is_null() && !t->is_string())
-        return Outcome::fail(Failure::bad_request, "argument \"token\" must be a string");
-    token = t && t->is_string() ? t->as_string() : std::string();
-    if (token.empty()) return Outcome::fail(Failure::bad_request, "Task token is required");
-    return Outcome::success();
-}
 
 Outcome TaskService::execute(const Json& arguments, const std::string& key_id) {
     return guarded([&] {
@@ -172,13 +121,13 @@ void TaskService::terminate(const Json& arguments, bool wait, Reply reply) {
     }
 }
 
-Outcome TaskService::status(const Json& arguments) const {
+Outcome TaskService::status(const Json& arguments) {
     std::string token;
     if (Outcome missing = require_token(arguments, token); !missing.ok()) return missing;
     return guarded([&] { return Outcome::success(status_object(engine_.status(Token(token)))); });
 }
 
-Outcome TaskService::get_token(const Json& arguments) const {
+Outcome TaskService::get_token(const Json& arguments) {
     return guarded([&] {
         std::string project = Arguments{arguments}.string("projectId");
         std::string source = Arguments{arguments}.string("source");
@@ -189,60 +138,11 @@ Outcome TaskService::get_token(const Json& arguments) const {
     });
 }
 
-Outcome TaskService::validate(const Json& arguments) const {
-    return guarded([&] {
-        const Json& pipeline = pipeline_argument(arguments);
-        std::string source = Arguments{arguments}.string("source");
-        Json::Array errors, warnings;
-        for (const Problem& p :
-             validate_pipeline(pipeline, source, engine_.options().pipeline_limits))
-            errors.emplace_back(p.component.empty()
-                                    ? p.message
-                                    : fmt::format("component \"{}\": {}", p.component, p.message));
-        if (errors.empty()) {
-            for (std::string& w :
-                 parse_pipeline(pipeline, source, engine_.options().pipeline_limits).warnings)
-                warnings.emplace_back(std::move(w));
-        }
-        return Outcome::success(Json(Json::Object{{"pipeline", pipeline},
-                                                  {"errors", Json(std::move(errors))},
-                                                  {"warnings", Json(std::move(warnings))}}));
-    });
-}
-
-Outcome TaskService::list() const {
+Outcome TaskService::list() {
     return guarded([&] {
         Json::Array tasks;
         for (const TaskStatus& s : engine_.tasks()) tasks.push_back(status_object(s));
         return Outcome::success(Json(Json::Object{{"tasks", Json(std::move(tasks))}}));
-    });
-}
-
-Outcome TaskService::services(const Json& arguments) const {
-    return guarded([&] {
-        std::string wanted = Arguments{arguments}.string("service");
-        Json::Object all;
-        for (const Provider* p : providers()) {
-            Json::Array lanes;
-            for (const LaneRule& rule : p->info.lanes) {
-                Json::Array outputs;
-                for (Lane out : rule.outputs) outputs.emplace_back(to_string(out));
-                lanes.push_back(Json(Json::Object{{"input", to_string(rule.input)},
-                                                  {"outputs", Json(std::move(outputs))}}));
-            }
-            Json service(Json::Object{{"description", p->info.description},
-                                      {"source", p->info.is_source()},
-                                      {"lanes", Json(std::move(lanes))}});
-            if (!wanted.empty() && p->name == wanted) return Outcome::success(service);
-            all.emplace_back(p->name, std::move(service));
-        }
-        if (!wanted.empty())
-            return Outcome::fail(Failure::not_found,
-                                 fmt::format("Service '{}' not found; rrext_services without "
-                                             "\"service\" lists them all",
-                                             wanted));
-        return Outcome::success(
-            Json(Json::Object{{"services", Json(std::move(all))}, {"version", "sluice"}}));
     });
 }
 
@@ -256,6 +156,34 @@ bool TaskService::try_send(const std::string& token, const Payload& data, const 
         reply(outcome_of(std::current_exception()));
         return true;
     }
+}
+
+std::shared_ptr<ObjectPipe> TaskService::try_open_pipe(const std::string& token,
+                                                       const ObjectInfo& info,
+                                                       const std::string& mime,
+                                                       const std::string& provider) {
+    if (!provider.empty()) {
+        TaskStatus status = engine_.status(Token(token));  // throws UnknownToken
+        if (!status.nodes.empty() && status.nodes.front().provider != provider)
+            throw UsageError(
+                fmt::format("You are looking for a \"{}\", but this pipeline isn't "
+                            "it (its source is \"{}\")",
+                            provider, status.nodes.front().provider));
+    }
+    std::optional<Pipe> pipe = engine_.try_open_pipe(Token(token), info, mime);
+    if (!pipe) return nullptr;
+    return std::make_shared<EnginePipe>(std::move(*pipe));
+}
+
+TasksTotals TaskService::totals() {
+    TasksTotals t;
+    t.tasks = started_.load(std::memory_order_relaxed);
+    for (const TaskStatus& s : engine_.tasks()) {
+        t.accepted += s.accepted;
+        t.completed += s.completed;
+        t.failed += s.failed;
+    }
+    return t;
 }
 
 }  // namespace sluice::server

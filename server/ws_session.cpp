@@ -137,14 +137,17 @@ void WsSession::dispatch(DapRequest& request, const Asked& asked) {
          [](WsSession& s, DapRequest& r, const Asked& a) { s.terminate(r, a); }},
         {"rrext_get_task_status", false,
          [](WsSession& s, DapRequest& r, const Asked& a) {
-             s.respond(a, s.ctx_.tasks.status(r.arguments));
+             s.query(a, [&tasks = s.ctx_.tasks, args = r.arguments] { return tasks.status(args); });
          }},
         {"rrext_get_token", false,
          [](WsSession& s, DapRequest& r, const Asked& a) {
-             s.respond(a, s.ctx_.tasks.get_token(r.arguments));
+             s.query(a,
+                     [&tasks = s.ctx_.tasks, args = r.arguments] { return tasks.get_token(args); });
          }},
         {"rrext_get_tasks", false,
-         [](WsSession& s, DapRequest&, const Asked& a) { s.respond(a, s.ctx_.tasks.list()); }},
+         [](WsSession& s, DapRequest&, const Asked& a) {
+             s.query(a, [&tasks = s.ctx_.tasks] { return tasks.list(); });
+         }},
         {"rrext_validate", false,
          [](WsSession& s, DapRequest& r, const Asked& a) {
              s.respond(a, s.ctx_.tasks.validate(r.arguments));
@@ -166,6 +169,12 @@ void WsSession::dispatch(DapRequest& request, const Asked& asked) {
     }
     respond(asked, Outcome::fail(Failure::bad_request,
                                  fmt::format("Invalid command: {}", request.command)));
+}
+
+void WsSession::query(const Asked& asked, std::function<Outcome()> run) {
+    answer_query(ctx_, std::move(run), [self = shared_from_this(), asked](Outcome o) {
+        self->respond(asked, std::move(o));
+    });
 }
 
 void WsSession::deauthenticate(const Asked& asked) {
@@ -365,7 +374,7 @@ void WsSession::process(DapRequest& request, const Asked& asked) {
             Outcome::fail(Failure::bad_request,
                           fmt::format("{}: argument \"pipe_id\" must be an integer", subcommand)));
     if (subcommand == "write") {
-        std::shared_ptr<Pipe> pipe = pipes_.find(*id);
+        std::shared_ptr<ObjectPipe> pipe = pipes_.find(*id);
         if (!pipe)
             return respond(asked,
                            Outcome::fail(Failure::not_found,
@@ -377,12 +386,12 @@ void WsSession::process(DapRequest& request, const Asked& asked) {
         pipe->write(request.data);  // throws TaskTerminated once the gate is closed
         return respond(asked, Outcome::success());
     }
-    std::shared_ptr<Pipe> pipe = pipes_.take(*id);
+    std::shared_ptr<ObjectPipe> pipe = pipes_.take(*id);
     if (!pipe)
         return respond(asked, Outcome::fail(Failure::not_found,
                                             fmt::format("Close pipe with id {} not found", *id)));
-    pipe->close_then([self = shared_from_this(), asked](Result result) {
-        self->respond(asked, Outcome::success_text(to_json(result)));
+    pipe->close_then([self = shared_from_this(), asked](Outcome result) {
+        self->respond(asked, std::move(result));
         if (self->shutting_down_.load() && self->pipes_.size() == 0)
             self->close_after_writes(websocket::close_code::going_away, "server shutting down");
     });
@@ -404,25 +413,18 @@ void WsSession::open_pipe(const DapRequest& request, const Asked& asked) {
     info.metadata = *object;
     const Json* provider = args.find("provider");
     std::string wanted = provider && provider->is_string() ? provider->as_string() : "";
-    if (!wanted.empty()) {
-        TaskStatus status = ctx_.engine.status(Token(token));  // throws UnknownToken
-        if (!status.nodes.empty() && status.nodes.front().provider != wanted)
-            return respond(asked,
-                           Outcome::fail(Failure::bad_request,
-                                         fmt::format("You are looking for a \"{}\", but this "
-                                                     "pipeline isn't it (its source is \"{}\")",
-                                                     wanted, status.nodes.front().provider)));
-    }
     if (waiting_admissions_ >= k_max_waiting_admissions) return respond(asked, busy(token));
     ++waiting_admissions_;
     // Retried on this strand while the task is full: no thread waits for capacity.
     auto self = shared_from_this();
-    auto attempt = [self, asked, token, info = std::move(info), mime = mime->as_string()] {
+    auto attempt = [self, asked, token, info = std::move(info), mime = mime->as_string(),
+                    wanted = std::move(wanted)] {
         try {
             if (self->finished_) return self->admission_done();  // nobody to answer
-            std::optional<Pipe> pipe = self->ctx_.engine.try_open_pipe(Token(token), info, mime);
+            std::shared_ptr<ObjectPipe> pipe =
+                self->ctx_.tasks.try_open_pipe(token, info, mime, wanted);
             if (!pipe) return false;
-            int id = self->pipes_.add(std::move(*pipe));
+            int id = self->pipes_.add(std::move(pipe));
             self->respond(asked, Outcome::success(Json(Json::Object{{"pipe_id", id}})));
         } catch (...) {
             self->respond(asked, outcome_of(std::current_exception()));

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,8 @@ private:
     void dispatch(DapRequest& request, const Asked& asked);
     void authenticate(const DapRequest& request, const Asked& asked);
     void deauthenticate(const Asked& asked);
+    // Answers a task query (status, get_token, list) inline or from the blocking pool.
+    void query(const Asked& asked, std::function<Outcome()> run);
     void probe(const Asked& asked);
     void execute(const DapRequest& request, const Asked& asked);
     void restart(const DapRequest& request, const Asked& asked);

@@ -1,0 +1,353 @@
+// cluster_tasks.cpp — ClusterTasks: Tasks over ClusterFront. No network thread ever waits on
+// NATS: sends go to a small pool of "calls" threads and come back through callbacks, queries run
+// on the server's blocking pool (calls_block()), and terminates wait out their drain on threads
+// of their own.
+#include "cluster_tasks.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+
+#include <fmt/format.h>
+
+#include <sluice/errors.hpp>
+
+#include "arguments.hpp"
+#include "front.hpp"
+#include "nats_handle.hpp"
+#include "status_object.hpp"
+
+namespace sluice::server::nats {
+namespace {
+
+using cluster::ClusterFront;
+using cluster::ClusterResult;
+using cluster::ClusterStatus;
+
+// NATS trouble is the service being unavailable (503), not a bad request.
+Outcome cluster_outcome(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const cluster::ClusterError& e) {
+        return Outcome::fail(Failure::unavailable, e.what());
+    } catch (...) {
+        return outcome_of(std::current_exception());
+    }
+}
+
+template <typename F>
+Outcome cluster_guarded(F&& f) {
+    try {
+        return f();
+    } catch (...) {
+        return cluster_outcome(std::current_exception());
+    }
+}
+
+std::string new_token() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    const std::uint64_t a = random(), b = random();
+    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                       a & 0xffff, b >> 48, b & 0xffffffffffffULL);
+}
+
+TaskState task_state(const ClusterStatus& s) {
+    if (s.state == "running") return TaskState::Running;
+    if (s.state == "draining") return TaskState::Draining;
+    return s.unanswered > 0 ? TaskState::Cancelled : TaskState::Terminated;
+}
+
+// The cluster's counters in the local status shape, so clients read one format.
+TaskStatus task_status(const ClusterStatus& s) {
+    TaskStatus t;
+    t.token = s.token;
+    t.name = s.token;
+    t.state = task_state(s);
+    t.accepted = s.accepted;
+    t.completed = s.completed;
+    t.failed = s.failed;
+    if (!t.dead() && s.accepted > s.completed + s.failed)
+        t.in_flight = s.accepted - s.completed - s.failed;
+    return t;
+}
+
+Json execute_body(const std::string& token, const PipelineSpec& spec) {
+    const std::string provider = spec.components.empty() ? "" : spec.components.front().provider;
+    return Json(Json::Object{{"token", token},
+                             {"id", fmt::format("{}.{}", token.substr(0, 8), spec.source)},
+                             {"projectId", spec.project_id},
+                             {"source", spec.source},
+                             {"provider", provider}});
+}
+
+// The pipeline as stored for the workers, with a `source` override applied to it.
+std::string stored_pipeline(Json pipeline, const std::string& source) {
+    if (source.empty()) return pipeline.dump();
+    if (const Json* inner = pipeline.find("pipeline"); inner && inner->is_object()) {
+        Json wrapped = *inner;
+        wrapped.set("source", source);
+        pipeline.set("pipeline", std::move(wrapped));
+    } else {
+        pipeline.set("source", source);
+    }
+    return pipeline.dump();
+}
+
+class ClusterTasks;
+
+// rrext_process: the object is gathered here and published whole at close (one NATS message).
+class ClusterPipe final : public ObjectPipe {
+public:
+    ClusterPipe(ClusterTasks& tasks, std::string token, std::string mime, std::string name,
+                std::size_t most)
+        : tasks_(tasks),
+          token_(std::move(token)),
+          mime_(std::move(mime)),
+          name_(std::move(name)),
+          most_(most) {}
+    void write(std::string_view bytes) override;
+    void close_then(Reply reply) override;
+    bool is_open() const noexcept override { return open_.load(std::memory_order_relaxed); }
+
+private:
+    ClusterTasks& tasks_;
+    const std::string token_, mime_, name_;
+    const std::size_t most_;
+    std::mutex mutex_;  // writes come from the connection's strand, close_all from anywhere
+    std::string data_;
+    std::atomic<bool> open_{true};  // a flag read for display: relaxed
+};
+
+class ClusterTasks final : public Tasks {
+public:
+    explicit ClusterTasks(const ServeOptions& o)
+        : Tasks(pipeline_limits_of(o)),
+          drain_deadline_(o.drain_deadline),
+          max_pending_(o.max_inflight),
+          front_(front_options(o)),
+          max_object_bytes_(front_.max_object_bytes()) {}
+    ~ClusterTasks() override {
+        calls_.join();
+        terminates_.join();
+    }
+
+    Outcome execute(const Json& arguments, const std::string& key_id) override;
+    Outcome restart(const Json&, const std::string&) override {
+        return Outcome::fail(Failure::bad_request,
+                             "restart is not available in cluster mode (--nats): a terminated "
+                             "token stays dead cluster-wide; terminate it and execute the "
+                             "pipeline under a new token");
+    }
+    void terminate(const Json& arguments, bool wait, Reply reply) override;
+    Outcome status(const Json& arguments) override;
+    Outcome get_token(const Json&) override {
+        return Outcome::fail(Failure::not_found,
+                             "rrext_get_token is not available in cluster mode (--nats): keep "
+                             "the token execute answered");
+    }
+    Outcome list() override;
+    bool try_send(const std::string& token, const Payload& data, const std::string& mime,
+                  const ObjectInfo& info, const Reply& reply) override;
+    std::shared_ptr<ObjectPipe> try_open_pipe(const std::string& token, const ObjectInfo& info,
+                                              const std::string& mime,
+                                              const std::string& provider) override;
+    void shutdown(std::chrono::milliseconds deadline) override;
+    TasksTotals totals() override;
+    bool calls_block() const noexcept override { return true; }
+
+    // Publishes `data` and answers `reply` with its result; counts it as pending meanwhile.
+    void send(const std::string& token, Payload data, const std::string& mime,
+              const std::string& name, Reply reply);
+
+private:
+    static cluster::FrontOptions front_options(const ServeOptions& o) {
+        cluster::FrontOptions f;
+        f.urls = o.nats_urls;
+        f.name = "sluice-serve";
+        f.layout.replicas = o.nats_replicas;
+        return f;
+    }
+    void settled(const ClusterResult* result);
+    bool has_room() {
+        std::lock_guard lock(mutex_);
+        return !stopping_ && pending_ < max_pending_;
+    }
+
+    const std::chrono::milliseconds drain_deadline_;
+    const std::size_t max_pending_;  // sends of this front waiting for results (--max-inflight)
+    // Before front_: the front's callbacks (run until it is destroyed) count here.
+    std::mutex mutex_;
+    std::condition_variable settled_;
+    std::size_t pending_ = 0;
+    bool stopping_ = false;
+    std::atomic<std::uint64_t> started_{0}, completed_{0}, failed_{0};  // counters: relaxed
+    ClusterFront front_;
+    const std::size_t max_object_bytes_;
+    // Destroyed first: their work ends before the front goes.
+    net::thread_pool calls_{2};       // the synchronous part of a send (a publish queued)
+    net::thread_pool terminates_{2};  // each holds a thread until its drain is over
+};
+
+void ClusterPipe::write(std::string_view bytes) {
+    std::lock_guard lock(mutex_);
+    if (!open_.load(std::memory_order_relaxed))
+        throw UsageError("write after close: the pipe is closed");
+    if (data_.size() + bytes.size() > most_)
+        throw LimitExceeded(fmt::format(
+            "task {}: object over {} bytes, the most NATS takes in one message (its "
+            "max_payload): raise max_payload in nats-server's configuration or send less",
+            token_, most_));
+    data_.append(bytes);
+}
+
+void ClusterPipe::close_then(Reply reply) {
+    std::string data;
+    {
+        std::lock_guard lock(mutex_);
+        if (!open_.exchange(false, std::memory_order_relaxed))
+            return reply(Outcome::fail(Failure::bad_request, "the pipe is closed already"));
+        data.swap(data_);
+    }
+    tasks_.send(token_, std::make_shared<const std::string>(std::move(data)), mime_, name_,
+                std::move(reply));
+}
+
+Outcome ClusterTasks::execute(const Json& arguments, const std::string&) {
+    return cluster_guarded([&] {
+        UseOptions options = use_options(arguments);
+        const Json& pipeline = pipeline_argument(arguments);
+        PipelineSpec spec = parse_pipeline(pipeline, options.source, limits());
+        const std::string token = options.token.empty() ? new_token() : options.token;
+        try {
+            front_.use(token, stored_pipeline(pipeline, options.source));
+        } catch (const AlreadyRunning&) {
+            if (!options.use_existing) throw;
+        }
+        started_.fetch_add(1, std::memory_order_relaxed);
+        return Outcome::success(execute_body(token, spec));
+    });
+}
+
+void ClusterTasks::terminate(const Json& arguments, bool wait, Reply reply) {
+    std::string token;
+    if (Outcome missing = require_token(arguments, token); !missing.ok()) return reply(missing);
+    net::post(terminates_, [this, token, wait, reply = std::move(reply)] {
+        // Answered once: at the gate (wait false) or with the final status.
+        auto answered = std::make_shared<bool>(false);
+        try {
+            ClusterStatus final_status = front_.terminate(token, drain_deadline_, [&] {
+                if (wait) return;
+                *answered = true;
+                reply(Outcome::success(Json(Json::Object{
+                    {"token", token}, {"state", static_cast<int>(RrState::stopping)}})));
+            });
+            if (!*answered) reply(Outcome::success(status_object(task_status(final_status))));
+        } catch (...) {
+            if (!*answered) reply(cluster_outcome(std::current_exception()));
+        }
+    });
+}
+
+Outcome ClusterTasks::status(const Json& arguments) {
+    std::string token;
+    if (Outcome missing = require_token(arguments, token); !missing.ok()) return missing;
+    return cluster_guarded(
+        [&] { return Outcome::success(status_object(task_status(front_.status(token)))); });
+}
+
+Outcome ClusterTasks::list() {
+    return cluster_guarded([&] {
+        Json::Array tasks;
+        for (const auto& [token, state] : front_.tokens()) {
+            ClusterStatus s;
+            s.token = token;
+            s.state = state;
+            tasks.push_back(status_object(task_status(s)));
+        }
+        return Outcome::success(Json(Json::Object{{"tasks", Json(std::move(tasks))}}));
+    });
+}
+
+bool ClusterTasks::try_send(const std::string& token, const Payload& data, const std::string& mime,
+                            const ObjectInfo& info, const Reply& reply) {
+    if (!has_room()) return false;
+    send(token, data, mime, info.name, reply);
+    return true;
+}
+
+void ClusterTasks::send(const std::string& token, Payload data, const std::string& mime,
+                        const std::string& name, Reply reply) {
+    if (data->size() > max_object_bytes_)
+        return reply(Outcome::fail(
+            Failure::too_large,
+            fmt::format("task {}: object of {} bytes is over {} bytes, the most NATS takes in "
+                        "one message (its max_payload): raise max_payload in nats-server's "
+                        "configuration or send less",
+                        token, data->size(), max_object_bytes_)));
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return reply(Outcome::fail(Failure::unavailable, "server is shutting down"));
+        ++pending_;
+    }
+    net::post(calls_, [this, token, data = std::move(data), mime, name, reply = std::move(reply)] {
+        try {
+            front_.send_then(token, *data, mime, name,
+                             [this, reply](ClusterResult result, std::exception_ptr error) {
+                                 settled(error ? nullptr : &result);
+                                 reply(error ? cluster_outcome(error)
+                                             : Outcome::success_text(std::move(result.json)));
+                             });
+        } catch (...) {
+            settled(nullptr);
+            reply(cluster_outcome(std::current_exception()));
+        }
+    });
+}
+
+void ClusterTasks::settled(const ClusterResult* result) {
+    if (result) (result->ok() ? completed_ : failed_).fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(mutex_);
+    --pending_;
+    settled_.notify_all();
+}
+
+std::shared_ptr<ObjectPipe> ClusterTasks::try_open_pipe(const std::string& token,
+                                                        const ObjectInfo& info,
+                                                        const std::string& mime,
+                                                        const std::string&) {
+    cluster::check_token_name(token);
+    // Only what the watcher already knows: a token it has not seen is checked at close.
+    if (std::optional<std::string> state = front_.peek_state(token); state && *state != "running")
+        throw TaskTerminated(
+            fmt::format("task {} was terminated; start a new pipeline with use()", token));
+    if (!has_room()) return nullptr;
+    return std::make_shared<ClusterPipe>(*this, token, mime, info.name, max_object_bytes_);
+}
+
+// Objects this front published are answered (or the deadline passes); the tokens live on for
+// the other fronts: a front's shutdown terminates nothing.
+void ClusterTasks::shutdown(std::chrono::milliseconds deadline) {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    settled_.wait_for(lock, deadline, [&] { return pending_ == 0; });
+}
+
+TasksTotals ClusterTasks::totals() {
+    TasksTotals t;
+    t.tasks = started_.load(std::memory_order_relaxed);
+    t.completed = completed_.load(std::memory_order_relaxed);
+    t.failed = failed_.load(std::memory_order_relaxed);
+    t.accepted = t.completed + t.failed;  // answered objects: what this front saw accepted
+    return t;
+}
+
+}  // namespace
+
+RemoteTasksFactory cluster_tasks_factory() {
+    return [](const ServeOptions& options) -> std::unique_ptr<Tasks> {
+        return std::make_unique<ClusterTasks>(options);
+    };
+}
+
+}  // namespace sluice::server::nats
