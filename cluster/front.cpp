@@ -30,6 +30,21 @@ std::string ClusterStatus::to_json() const {
         token, state, accepted, completed, failed, unanswered);
 }
 
+TaskStatus ClusterStatus::task_status() const {
+    TaskStatus t;
+    t.token = token;
+    t.name = token;
+    t.state = state == "running"    ? TaskState::Running
+              : state == "draining" ? TaskState::Draining
+              : unanswered > 0      ? TaskState::Cancelled
+                                    : TaskState::Terminated;
+    t.accepted = accepted;
+    t.completed = completed;
+    t.failed = failed;
+    if (!t.dead() && accepted > completed + failed) t.in_flight = accepted - completed - failed;
+    return t;
+}
+
 class ClusterFront::Impl {
 public:
     explicit Impl(FrontOptions options)

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include <sluice/status.hpp>
+
 #include "layout.hpp"
 
 namespace sluice::cluster {
@@ -44,6 +46,9 @@ struct ClusterStatus {
     // result for each (counted in `failed`), so accepted = completed + failed.
     std::uint64_t unanswered = 0;
     std::string to_json() const;
+    // The same counts in the engine's shape: running/draining, then Terminated, or Cancelled
+    // when the drain deadline failed objects.
+    TaskStatus task_status() const;
 };
 
 class ClusterFront {

@@ -13,10 +13,7 @@
 namespace sluice::cluster {
 
 // NATS refused or could not do something (unreachable server, stream missing, timeout).
-class ClusterError : public Error {
-public:
-    using Error::Error;
-};
+using ClusterError = sluice::ClusterError;
 
 // Throws ClusterError "<where>: <status text> (<last error>) [JetStream error N]; <hint>".
 void check(natsStatus status, std::string_view where, std::string_view hint = {},

@@ -11,6 +11,13 @@ if(TARGET sluice_cli)
   install(TARGETS sluice_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
+# Cluster mode for embedders (ClusterEngine): its own export set, loaded by the package config
+# when installed, so a sluice built without libnats still installs a complete package.
+if(TARGET sluice_cluster)
+  install(TARGETS sluice_cluster EXPORT sluiceClusterTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT sluiceClusterTargets NAMESPACE sluice:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sluice)
+endif()
+
 install(EXPORT sluiceTargets NAMESPACE sluice:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sluice)
 configure_package_config_file(cmake/sluiceConfig.cmake.in
   ${PROJECT_BINARY_DIR}/sluiceConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sluice)

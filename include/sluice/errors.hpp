@@ -80,6 +80,13 @@ public:
     using Error::Error;
 };
 
+// A cluster (NATS JetStream, cluster mode) could not do something: unreachable, timed out, a
+// stream missing. The message names the step and a hint; retrying later may succeed.
+class ClusterError : public Error {
+public:
+    using Error::Error;
+};
+
 // Bad arguments to an API call (e.g. an empty provider name, a pipe used after close).
 class UsageError : public Error {
 public:

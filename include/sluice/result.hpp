@@ -34,6 +34,10 @@ struct Result {
 // answers, classifications) are embedded when their value is valid JSON, binary lanes are
 // base64. No `result_types` key when nothing was collected.
 std::string to_json(const Result& result);
+// The inverse, for results that crossed a process boundary (cluster mode): binary lanes are
+// base64-decoded, embedded JSON values come back as compact JSON text. Throws JsonError for
+// malformed JSON and Error (naming the key) for JSON that is not that shape.
+Result result_from_json(std::string_view json);
 
 // Receives one object's result. Called exactly once, on whichever thread completes the object
 // (a TBB worker, the drain thread, or the caller when the object completes at once): keep it

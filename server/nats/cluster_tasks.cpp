@@ -7,7 +7,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <random>
 
 #include <fmt/format.h>
 
@@ -17,6 +16,7 @@
 #include "front.hpp"
 #include "nats_handle.hpp"
 #include "status_object.hpp"
+#include "use_request.hpp"
 
 namespace sluice::server::nats {
 namespace {
@@ -45,33 +45,6 @@ Outcome cluster_guarded(F&& f) {
     }
 }
 
-std::string new_token() {
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    const std::uint64_t a = random(), b = random();
-    return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
-                       a & 0xffff, b >> 48, b & 0xffffffffffffULL);
-}
-
-TaskState task_state(const ClusterStatus& s) {
-    if (s.state == "running") return TaskState::Running;
-    if (s.state == "draining") return TaskState::Draining;
-    return s.unanswered > 0 ? TaskState::Cancelled : TaskState::Terminated;
-}
-
-// The cluster's counters in the local status shape, so clients read one format.
-TaskStatus task_status(const ClusterStatus& s) {
-    TaskStatus t;
-    t.token = s.token;
-    t.name = s.token;
-    t.state = task_state(s);
-    t.accepted = s.accepted;
-    t.completed = s.completed;
-    t.failed = s.failed;
-    if (!t.dead() && s.accepted > s.completed + s.failed)
-        t.in_flight = s.accepted - s.completed - s.failed;
-    return t;
-}
-
 Json execute_body(const std::string& token, const PipelineSpec& spec) {
     const std::string provider = spec.components.empty() ? "" : spec.components.front().provider;
     return Json(Json::Object{{"token", token},
@@ -79,19 +52,6 @@ Json execute_body(const std::string& token, const PipelineSpec& spec) {
                              {"projectId", spec.project_id},
                              {"source", spec.source},
                              {"provider", provider}});
-}
-
-// The pipeline as stored for the workers, with a `source` override applied to it.
-std::string stored_pipeline(Json pipeline, const std::string& source) {
-    if (source.empty()) return pipeline.dump();
-    if (const Json* inner = pipeline.find("pipeline"); inner && inner->is_object()) {
-        Json wrapped = *inner;
-        wrapped.set("source", source);
-        pipeline.set("pipeline", std::move(wrapped));
-    } else {
-        pipeline.set("source", source);
-    }
-    return pipeline.dump();
 }
 
 class ClusterTasks;
@@ -218,9 +178,9 @@ Outcome ClusterTasks::execute(const Json& arguments, const std::string&) {
         UseOptions options = use_options(arguments);
         const Json& pipeline = pipeline_argument(arguments);
         PipelineSpec spec = parse_pipeline(pipeline, options.source, limits());
-        const std::string token = options.token.empty() ? new_token() : options.token;
+        const std::string token = options.token.empty() ? cluster::fresh_token() : options.token;
         try {
-            front_.use(token, stored_pipeline(pipeline, options.source));
+            front_.use(token, cluster::pipeline_for_workers(pipeline, options.source));
         } catch (const AlreadyRunning&) {
             if (!options.use_existing) throw;
         }
@@ -242,7 +202,7 @@ void ClusterTasks::terminate(const Json& arguments, bool wait, Reply reply) {
                 reply(Outcome::success(Json(Json::Object{
                     {"token", token}, {"state", static_cast<int>(RrState::stopping)}})));
             });
-            if (!*answered) reply(Outcome::success(status_object(task_status(final_status))));
+            if (!*answered) reply(Outcome::success(status_object(final_status.task_status())));
         } catch (...) {
             if (!*answered) reply(cluster_outcome(std::current_exception()));
         }
@@ -253,7 +213,7 @@ Outcome ClusterTasks::status(const Json& arguments) {
     std::string token;
     if (Outcome missing = require_token(arguments, token); !missing.ok()) return missing;
     return cluster_guarded(
-        [&] { return Outcome::success(status_object(task_status(front_.status(token)))); });
+        [&] { return Outcome::success(status_object(front_.status(token).task_status())); });
 }
 
 Outcome ClusterTasks::list() {
@@ -263,7 +223,7 @@ Outcome ClusterTasks::list() {
             ClusterStatus s;
             s.token = token;
             s.state = state;
-            tasks.push_back(status_object(task_status(s)));
+            tasks.push_back(status_object(s.task_status()));
         }
         return Outcome::success(Json(Json::Object{{"tasks", Json(std::move(tasks))}}));
     });

@@ -217,6 +217,15 @@ class ServeNatsTest(unittest.IsolatedAsyncioTestCase):
         self.assertIn(token, [t["token"] for t in tasks["tasks"]])
         await a.terminate(token)
 
+    def test_the_embedders_cluster_engine_against_this_cluster(self):
+        binary = os.environ.get("SLUICE_CLUSTER_ENGINE_TEST")
+        if not binary:
+            self.skipTest("SLUICE_CLUSTER_ENGINE_TEST not set")
+        done = subprocess.run([binary], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "SLUICE_NATS_URL": self.cluster.url})
+        self.assertEqual(done.returncode, 0, done.stdout[-3000:] + done.stderr[-2000:])
+        self.assertIn("3 passed", done.stdout)
+
     def test_unreachable_nats_is_a_clear_error_and_exit_2(self):
         port = free_port()  # nothing listens there
         with tempfile.TemporaryDirectory() as cwd:
