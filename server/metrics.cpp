@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "deploy_scheduler.hpp"
 #include "http_routes.hpp"
 
 namespace sluice::server {
@@ -84,6 +85,7 @@ std::string prometheus_metrics(ServerContext& ctx) {
     out += fmt::format("sluice_refused_total{{reason=\"connections\"}} {}\n",
                        ctx.stats.refused_connections.load());
     limits(out, ctx.options);
+    if (ctx.deployments) ctx.deployments->metrics(out);
 
     family(out, "sluice_tasks", "gauge", "Tasks known to the engine, by state.");
     for (TaskState state : {TaskState::Running, TaskState::Draining, TaskState::Terminated,

@@ -188,6 +188,12 @@ void Monitor::tick() {
     }
 }
 
+void Monitor::publish_for(std::string_view project_id, std::string_view source, unsigned bit,
+                          const Event& event) {
+    std::lock_guard lock(mutex_);
+    publish(task_key(project_id, source), bit, event);
+}
+
 // Caller holds mutex_.
 void Monitor::publish(const std::string& key, unsigned bit, const Event& event) {
     for (const Subscription& s : subscriptions_) {

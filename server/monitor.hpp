@@ -51,6 +51,9 @@ public:
     void track(const Token& token);
     // Sends a status update for every followed task whose counters changed since the last one.
     void tick();
+    // Sends `event` to the subscribers of `bit` for that project and source (and to "*").
+    void publish_for(std::string_view project_id, std::string_view source, unsigned bit,
+                     const Event& event);
 
 private:
     struct Subscription {

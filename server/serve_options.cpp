@@ -86,6 +86,8 @@ bool parse_limit(ServeOptions& o, std::string_view arg, std::string_view value) 
         o.regex_mb_per_pattern = number<std::size_t>(arg, value, 1, 4096);
     else if (arg == "--regex-mb-per-pipeline")
         o.regex_mb_per_pipeline = number<std::size_t>(arg, value, 1, 1 << 20);
+    else if (arg == "--deploy-clock-scale")
+        o.deploy_clock_scale = number<unsigned>(arg, value, 1, 3600);
     else if (arg == "--data-dir") {
         if (value.empty()) throw UsageError("--data-dir: must not be empty");
         o.data_dir = std::filesystem::path(value);

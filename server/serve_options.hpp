@@ -41,6 +41,9 @@ struct ServeOptions {
     // process. Empty = local mode (the default).
     std::string nats_urls;
     int nats_replicas = 1;  // of the streams and bucket, when this front creates them
+    // Schedule time runs this many times faster than the wall clock (tests: a minute per
+    // second at 60). Hidden from --help: for tests only.
+    double deploy_clock_scale = 1;
     bool help = false;
 };
 

@@ -75,10 +75,33 @@ Server::Server(ServeOptions options, ApiKeys keys, const RemoteTasksFactory& rem
     ctx_ = std::make_unique<ServerContext>(ServerContext{options_, keys_, *engine_, *monitor_,
                                                          *tasks_, stats_, blocking_, connections_,
                                                          unauthenticated_, stopping_, started_});
+    open_deployments();
+}
+
+// Records live in <data root>/.deployments; they are started when run() begins.
+void Server::open_deployments() {
+    auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    deployment_store_ =
+        std::make_unique<DeploymentStore>(options_.data_dir / ".deployments", std::move(log));
+    try {
+        if (std::size_t n = deployment_store_->load(); n > 0)
+            fmt::print("sluice serve: {} deployment{} restored from {}\n", n, n == 1 ? "" : "s",
+                       deployment_store_->dir().string());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr,
+                     "sluice serve: deployments not restored: %s (check the data root's "
+                     "permissions)\n",
+                     e.what());
+    }
+    deployments_ =
+        std::make_unique<DeployScheduler>(ioc_, blocking_, *deployment_store_, *engine_, *tasks_,
+                                          *monitor_, options_.deploy_clock_scale);
+    ctx_->deployments = deployments_.get();
 }
 
 Server::~Server() {
     if (shutdown_thread_.joinable()) shutdown_thread_.join();
+    deployments_->stop();
     blocking_.join();
     // The engine first: its shutdown runs task-end callbacks into the monitor.
     tasks_.reset();
@@ -177,6 +200,7 @@ void Server::stop() {
 // meanwhile, so the answers of in-flight requests still go out.
 void Server::begin_shutdown() {
     stopping_.store(true);
+    deployments_->stop();
     net::post(acceptor_.get_executor(), [this] {
         beast::error_code ignored;
         acceptor_.close(ignored);
@@ -233,6 +257,7 @@ void Server::await_connections_closed(std::chrono::steady_clock::time_point dead
 ServeSummary Server::run() {
     net::post(acceptor_.get_executor(), [this] { accept(); });
     net::post(control_, [this] { schedule_tick(); });
+    net::post(blocking_, [this] { deployments_->start(); });
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();

@@ -16,6 +16,8 @@
 
 #include "accept_backoff.hpp"
 #include "api_keys.hpp"
+#include "deploy_scheduler.hpp"
+#include "deployments.hpp"
 #include "exit_watchdog.hpp"
 #include "monitor.hpp"
 #include "net.hpp"
@@ -53,6 +55,7 @@ public:
 
 private:
     void accept();
+    void open_deployments();
     void on_accept_failed(const beast::error_code& ec);
     void admit(tcp::socket socket);
     void schedule_tick();
@@ -85,6 +88,10 @@ private:
     AcceptBackoff accept_backoff_;    // the acceptor strand's
     net::steady_timer ticker_;
     net::steady_timer closer_;
+    // After ioc_ (its timer dies first) and alive while engine_ is reset in ~Server: task-end
+    // callbacks reach it then.
+    std::unique_ptr<DeploymentStore> deployment_store_;
+    std::unique_ptr<DeployScheduler> deployments_;
     std::unique_ptr<ServerContext> ctx_;
     std::thread shutdown_thread_;
 };

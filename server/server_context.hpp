@@ -22,6 +22,8 @@
 
 namespace sluice::server {
 
+class DeployScheduler;
+
 struct ServerStats {
     std::atomic<std::uint64_t> websocket_open{0}, websocket_total{0};
     std::atomic<std::uint64_t> http_open{0}, http_requests{0};
@@ -66,6 +68,7 @@ struct ServerContext {
     UnauthenticatedCount& unauthenticated;  // per IP, until a key is proved
     std::atomic<bool>& stopping;            // shutdown began: refuse new work
     std::chrono::steady_clock::time_point started;
+    DeployScheduler* deployments = nullptr;  // rrext_deploy_* (deploy_scheduler.hpp)
 };
 
 // Counts an outcome refused at a limit (busy task, --max-tasks) for sluice_refused_total.

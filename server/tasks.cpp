@@ -7,6 +7,7 @@
 #include <sluice/node.hpp>
 
 #include "arguments.hpp"
+#include "service_definitions.hpp"
 
 namespace sluice::server {
 
@@ -69,32 +70,7 @@ Outcome Tasks::validate(const Json& arguments) const {
     });
 }
 
-Outcome Tasks::services(const Json& arguments) const {
-    return guarded([&] {
-        std::string wanted = Arguments{arguments}.string("service");
-        Json::Object all;
-        for (const Provider* p : providers()) {
-            Json::Array lanes;
-            for (const LaneRule& rule : p->info.lanes) {
-                Json::Array outputs;
-                for (Lane out : rule.outputs) outputs.emplace_back(to_string(out));
-                lanes.push_back(Json(Json::Object{{"input", to_string(rule.input)},
-                                                  {"outputs", Json(std::move(outputs))}}));
-            }
-            Json service(Json::Object{{"description", p->info.description},
-                                      {"source", p->info.is_source()},
-                                      {"lanes", Json(std::move(lanes))}});
-            if (!wanted.empty() && p->name == wanted) return Outcome::success(service);
-            all.emplace_back(p->name, std::move(service));
-        }
-        if (!wanted.empty())
-            return Outcome::fail(Failure::not_found,
-                                 fmt::format("Service '{}' not found; rrext_services without "
-                                             "\"service\" lists them all",
-                                             wanted));
-        return Outcome::success(
-            Json(Json::Object{{"services", Json(std::move(all))}, {"version", "sluice"}}));
-    });
-}
+// The answer lives in service_definitions.cpp.
+Outcome Tasks::services(const Json& arguments) const { return service_definitions(arguments); }
 
 }  // namespace sluice::server

@@ -10,6 +10,7 @@
 #include <sluice/version.hpp>
 
 #include "admission_retry.hpp"
+#include "deploy_commands.hpp"
 
 namespace sluice::server {
 
@@ -160,6 +161,17 @@ void WsSession::dispatch(DapRequest& request, const Asked& asked) {
          [](WsSession& s, DapRequest& r, const Asked& a) { s.monitor(r, a); }},
         {"rrext_process", false,
          [](WsSession& s, DapRequest& r, const Asked& a) { s.process(r, a); }},
+        // Deployments (deploy_commands.cpp); an added one starts a task.
+        {"rrext_deploy_add", true,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.deploy(r, a); }},
+        {"rrext_deploy_list", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.deploy(r, a); }},
+        {"rrext_deploy_status", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.deploy(r, a); }},
+        {"rrext_deploy_update", true,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.deploy(r, a); }},
+        {"rrext_deploy_remove", false,
+         [](WsSession& s, DapRequest& r, const Asked& a) { s.deploy(r, a); }},
     };
     for (const Command& c : commands) {
         if (c.name != request.command) continue;
@@ -204,6 +216,13 @@ void WsSession::restart(const DapRequest& request, const Asked& asked) {
 void WsSession::terminate(const DapRequest& request, const Asked& asked) {
     ctx_.tasks.terminate(request.arguments, true, [self = shared_from_this(), asked](Outcome o) {
         self->respond(asked, std::move(o));
+    });
+}
+
+// Records are written to disk: on the blocking pool.
+void WsSession::deploy(const DapRequest& request, const Asked& asked) {
+    blocking(asked, [this, args = request.arguments, command = asked.command, key = key_id_] {
+        return deploy_command(*ctx_.deployments, command, args, key);
     });
 }
 

@@ -51,6 +51,7 @@ private:
     void probe(const Asked& asked);
     void execute(const DapRequest& request, const Asked& asked);
     void restart(const DapRequest& request, const Asked& asked);
+    void deploy(const DapRequest& request, const Asked& asked);
     void terminate(const DapRequest& request, const Asked& asked);
     void process(DapRequest& request, const Asked& asked);
     void open_pipe(const DapRequest& request, const Asked& asked);
