@@ -98,7 +98,13 @@ int serve_command(int argc, char** argv) {
 
     const sigset_t signals = stop_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    auto server = std::make_unique<Server>(std::move(options), std::move(keys));
+    std::unique_ptr<Server> server;
+    try {
+        server = std::make_unique<Server>(std::move(options), std::move(keys));
+    } catch (const UsageError& e) {
+        fmt::print(stderr, "sluice serve: {}\n", e.what());
+        return 2;
+    }
     tcp::endpoint at;
     try {
         at = server->listen();
@@ -107,8 +113,9 @@ int serve_command(int argc, char** argv) {
         return 1;
     }
     const std::string host = at.address().to_string();
-    fmt::print("sluice serve: listening on http://{}:{} (WebSocket ws://{}:{}/task/service)\n",
-               host, at.port(), host, at.port());
+    const char* secure = server->tls() ? "s" : "";
+    fmt::print("sluice serve: listening on http{}://{}:{} (WebSocket ws{}://{}:{}/task/service)\n",
+               secure, host, at.port(), secure, host, at.port());
     std::fflush(stdout);
     std::atomic<Phase> phase{Phase::serving};
     std::thread signal_taker([&] { take_signals(*server, phase); });

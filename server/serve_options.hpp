@@ -34,7 +34,10 @@ struct ServeOptions {
     std::size_t regex_mb_per_pattern = 2;
     std::size_t regex_mb_per_pipeline = 64;
     std::size_t max_components = 10'000;
-    std::size_t max_task_mb = 1024;  // bytes of objects inside one task at once
+    std::size_t max_task_mb = 1024;        // bytes of objects inside one task at once
+    std::size_t store_max_file_mb = 1024;  // one file written through rrext_store
+    // TLS: both set = wss:// and https:// on the port (checked at start).
+    std::optional<std::filesystem::path> tls_cert, tls_key;
     bool help = false;
 };
 

@@ -51,6 +51,7 @@ std::size_t blocking_threads(const ServeOptions& o) {
 Server::Server(ServeOptions options, ApiKeys keys)
     : options_(std::move(options)),
       keys_(std::move(keys)),
+      tls_(options_.tls_cert ? make_tls_context(*options_.tls_cert, *options_.tls_key) : nullptr),
       started_(std::chrono::steady_clock::now()),
       unauthenticated_(options_.max_unauthenticated_per_ip),
       monitor_(nullptr),
@@ -132,7 +133,9 @@ void Server::admit(tcp::socket socket) {
                         "--max-unauthenticated-per-ip): authenticate the open ones first",
                         ip, options_.max_unauthenticated_per_ip));
     }
-    std::make_shared<HttpSession>(std::move(socket), *ctx_, std::move(pending))->start();
+    std::make_shared<HttpSession>(ClientStream(std::move(socket), tls_.get()), *ctx_,
+                                  std::move(pending))
+        ->start();
 }
 
 // Out of descriptors, retrying at once would spin (millions of lines, a core busy) while the

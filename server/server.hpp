@@ -15,6 +15,7 @@
 
 #include "accept_backoff.hpp"
 #include "api_keys.hpp"
+#include "client_stream.hpp"
 #include "exit_watchdog.hpp"
 #include "monitor.hpp"
 #include "net.hpp"
@@ -31,6 +32,7 @@ struct ServeSummary {
 
 class Server {
 public:
+    // Throws UsageError when the TLS certificate or key cannot be loaded.
     Server(ServeOptions options, ApiKeys keys);
     ~Server();
     Server(const Server&) = delete;
@@ -42,6 +44,7 @@ public:
     // Serves until stop(), then shuts down; returns what was done.
     ServeSummary run();
     void stop();  // thread-safe; what SIGTERM does (once shutdown began, a no-op)
+    bool tls() const noexcept { return tls_ != nullptr; }
 
 private:
     void accept();
@@ -57,6 +60,7 @@ private:
     ExitWatchdog watchdog_;
     ServeOptions options_;
     ApiKeys keys_;
+    std::unique_ptr<ssl::context> tls_;  // null: plain ws:// and http://
     std::chrono::steady_clock::time_point started_;
     ServerStats stats_;
     std::atomic<bool> stopping_{false};
