@@ -136,6 +136,19 @@ class StoreSubcommandsTest(StoreCase):
         await store.call("fs_rmdir", path="moved/deep")
         self.assertEqual(await store.names("moved"), [])
 
+    async def test_pipelined_calls_on_one_connection_each_get_their_own_answer(self):
+        store = await self.store()
+        for round_ in range(5):
+            files = {f"par/{round_}/f{i}.bin": os.urandom(1000 + i) for i in range(16)}
+            await asyncio.gather(*(store.write_file(p, d) for p, d in files.items()))
+            stats, contents = await asyncio.gather(
+                asyncio.gather(*(store.stat(p) for p in files)),
+                asyncio.gather(*(store.read_file(p) for p in files)))
+            self.assertEqual([s["size"] for s in stats], [len(d) for d in files.values()])
+            self.assertEqual(contents, list(files.values()))
+            self.assertEqual((await store.list(f"par/{round_}"))["count"], 16)
+        self.assertEqual(store.client.protocol_errors, [])
+
     async def test_the_clients_templates_and_logs_helpers_work(self):
         # C/mixins/store.py: templates in .templates/<id>.json, logs in .logs/<project>/...,
         # written without an fs_mkdir first, and listed before any exists.
