@@ -11,13 +11,16 @@
 #   ./sluice.sh asan          AddressSanitizer + UBSan build in build/asan + ctest
 #   ./sluice.sh soak [N]      the racing-terminate stress test for N rounds (default 20000)
 #   ./sluice.sh bench [--quick] [DIR]  sluice-bench vs hand-written oneTBB; CSV + plots in DIR
+#   ./sluice.sh cluster-demo  a local nats-server, two workers and a `serve --nats` front on
+#                             port 5566; streams the example inputs through it and leaves it up
+#   ./sluice.sh cluster-down  stops what cluster-demo started
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly root=$PWD
 readonly packages=(build-essential cmake ninja-build pkg-config libtbb-dev libsimdjson-dev
                    libfmt-dev libssl-dev libre2-dev libxxhash-dev libboost1.81-dev doctest-dev
-                   python3 python3-websockets nats-server libnats-dev)
+                   python3 python3-websockets nats-server libnats-dev curl openssl)
 jobs=$(nproc 2>/dev/null || echo 2)
 readonly jobs
 
@@ -203,8 +206,55 @@ test_all() {
     banner "test: all passed in $((SECONDS - started)) s"
 }
 
+# cluster-demo: everything under $cluster_dir (pids, logs, JetStream files), on fixed loopback
+# ports 4222 (NATS) and 5566 (the front), so cluster-down finds it again.
+readonly cluster_dir=${TMPDIR:-/tmp}/sluice-cluster-demo
+cluster_demo() {
+    deps
+    build release
+    cluster_down quiet
+    banner "cluster-demo: nats-server, 2 workers, a front (serve --nats) on :5566"
+    mkdir -p "$cluster_dir"
+    local url=nats://127.0.0.1:4222 key=demo-key sluice=build/release/sluice i
+    nats-server -js -sd "$cluster_dir/js" -a 127.0.0.1 -p 4222 -m 8222 >"$cluster_dir/nats.log" 2>&1 &
+    echo $! >>"$cluster_dir/pids"
+    for i in $(seq 100); do curl -sf http://127.0.0.1:8222/healthz >/dev/null && break; sleep 0.1; done
+    for i in 1 2; do
+        "$sluice" worker --nats "$url" --name "demo-$i" 2>"$cluster_dir/worker-$i.log" &
+        echo $! >>"$cluster_dir/pids"
+    done
+    SLUICE_API_KEYS=$key "$sluice" serve --port 5566 --nats "$url" --data-dir "$cluster_dir/data" \
+        >"$cluster_dir/front.log" 2>&1 &
+    echo $! >>"$cluster_dir/pids"
+    for i in $(seq 100); do curl -sf http://127.0.0.1:5566/health >/dev/null && break; sleep 0.1; done
+    local auth=(-H "Authorization: Bearer $key") token=demo-$RANDOM$RANDOM f
+    curl -sf "${auth[@]}" --data-binary @examples/echo.pipe "127.0.0.1:5566/task?token=$token" >/dev/null
+    for f in examples/inputs/*; do
+        printf '%s -> ' "$f"
+        curl -s "${auth[@]}" -H 'Content-Type: text/plain' --data-binary "@$f" \
+            "127.0.0.1:5566/task/data?token=$token&name=$(basename "$f")" | head -c 160
+        echo
+    done
+    echo "final status:"
+    curl -s "${auth[@]}" -X DELETE "127.0.0.1:5566/task?token=$token" | head -c 400
+    echo
+    banner "cluster-demo: up (front http://127.0.0.1:5566, key $key); ./sluice.sh cluster-down stops it"
+}
+
+cluster_down() {
+    [[ -f $cluster_dir/pids ]] || { [[ ${1:-} == quiet ]] || echo "cluster-down: nothing running"; return 0; }
+    local pid
+    while read -r pid; do kill -TERM "$pid" 2>/dev/null || true; done <"$cluster_dir/pids"
+    while read -r pid; do
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done <"$cluster_dir/pids"
+    rm -rf "$cluster_dir"
+    [[ ${1:-} == quiet ]] || echo "cluster-down: stopped"
+}
+
 usage() {
-    sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 # ---- main -----------------------------------------------------------------------------------
@@ -235,6 +285,8 @@ case "${1:-}" in
         shift
         exec bench/bench.sh "$@"
         ;;
+    cluster-demo) cluster_demo ;;
+    cluster-down) cluster_down ;;
     help | -h | --help) usage ;;
     *)
         usage >&2

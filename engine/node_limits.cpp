@@ -84,6 +84,11 @@ fs::path resolve_data_path(const NodeContext& ctx, std::string_view path, std::s
             "config \"{}\": \"{}\" leads outside the data root \"{}\"; give a path inside it "
             "(a relative path is taken from the root)",
             what, path, base.string()));
+    if (const fs::path state = base / k_server_state_dir; inside(state, full))
+        throw ConfigError(fmt::format(
+            "config \"{}\": \"{}\" is inside \"{}\", where the server keeps its own state "
+            "(file store, deployments); give a path elsewhere in the data root",
+            what, path, state.string()));
     return full;
 }
 

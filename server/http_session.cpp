@@ -20,8 +20,8 @@ bool is_public(const HttpRequest& head) {
 }
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket&& socket, ServerContext& ctx, PendingAuth pending)
-    : stream_(std::move(socket)), ctx_(ctx), pending_(std::move(pending)) {}
+HttpSession::HttpSession(ClientStream&& stream, ServerContext& ctx, PendingAuth pending)
+    : stream_(std::move(stream)), ctx_(ctx), pending_(std::move(pending)) {}
 
 HttpSession::~HttpSession() {
     if (registered_) {
@@ -34,8 +34,21 @@ void HttpSession::start() {
     registered_ = true;
     ctx_.stats.http_open.fetch_add(1);
     ctx_.connections.add(shared_from_this());
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+    if (!stream_.tls())
+        return net::dispatch(stream_.get_executor(),
+                             beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+    // The handshake is bounded like the head of a request: a socket holding its IP's
+    // unauthenticated place gets --auth-timeout to finish it.
+    stream_.next_layer().expires_after(
+        std::min<std::chrono::seconds>(k_read_timeout, ctx_.options.auth_timeout));
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        self->stream_.async_handshake(beast::bind_front_handler(&HttpSession::on_handshake, self));
+    });
+}
+
+void HttpSession::on_handshake(beast::error_code ec) {
+    if (ec) return end();  // not TLS, a bad certificate check on the client, or too slow
+    do_read();
 }
 
 void HttpSession::do_read() {
@@ -44,7 +57,7 @@ void HttpSession::do_read() {
     parser_->body_limit(ctx_.options.max_message_bytes);
     parser_->header_limit(64 * 1024);
     // A client that has not shown a key gets --auth-timeout to send its request's head.
-    stream_.expires_after(
+    stream_.next_layer().expires_after(
         pending_.held() ? std::min<std::chrono::seconds>(k_read_timeout, ctx_.options.auth_timeout)
                         : k_read_timeout);
     // The head first: the key is checked before any byte of the body is read.
@@ -61,7 +74,7 @@ void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
         pending_.release();
     }
     if (ec || parser_->is_done()) return on_read(ec, bytes);  // over the limit, or no body
-    stream_.expires_after(k_read_timeout);
+    stream_.next_layer().expires_after(k_read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
@@ -93,7 +106,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
         std::string_view target(request.target().data(), request.target().size());
         if (target.substr(0, target.find('?')) == "/task/service") {
             // The socket now belongs to the WebSocket session.
-            stream_.expires_never();
+            stream_.next_layer().expires_never();
             std::make_shared<WsSession>(std::move(stream_), ctx_, std::move(pending_))
                 ->start(std::move(request));
             return;
@@ -102,7 +115,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     }
     ctx_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
     busy_ = true;
-    stream_.expires_never();  // an answer may wait for a drain: no read timeout meanwhile
+    stream_.next_layer()
+        .expires_never();  // an answer may wait for a drain: no read timeout meanwhile
     handle_http(
         ctx_, std::move(request),
         [self = shared_from_this()](HttpResponse response) {
@@ -118,7 +132,7 @@ void HttpSession::answer(HttpResponse response) {
     const bool keep_alive = response.keep_alive() && !closing_ && !ctx_.stopping.load();
     response.keep_alive(keep_alive);
     auto shared = std::make_shared<HttpResponse>(std::move(response));
-    stream_.expires_after(k_read_timeout);
+    stream_.next_layer().expires_after(k_read_timeout);
     http::async_write(stream_, *shared,
                       [self = shared_from_this(), shared, keep_alive](
                           beast::error_code ec, std::size_t) { self->on_written(keep_alive, ec); });
@@ -133,8 +147,8 @@ void HttpSession::on_written(bool keep_alive, beast::error_code ec) {
 void HttpSession::end() {
     beast::error_code ignored;
     // Send side only: the client reads our last answer before it sees the close.
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    stream_.next_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.next_layer().socket().close(ignored);
 }
 
 void HttpSession::close_for_shutdown(bool) {

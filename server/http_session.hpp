@@ -1,10 +1,12 @@
-// http_session.hpp — one plain HTTP connection: reads requests (keep-alive), answers them through
-// the routes, or hands the socket to a WsSession when the request is a WebSocket upgrade.
+// http_session.hpp — one HTTP connection (plain, or TLS after a bounded handshake): reads requests
+// (keep-alive), answers them through the routes, or hands the socket to a WsSession when the
+// request is a WebSocket upgrade.
 #pragma once
 
 #include <memory>
 #include <optional>
 
+#include "client_stream.hpp"
 #include "server_context.hpp"
 
 namespace sluice::server {
@@ -13,12 +15,13 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 public:
     // `pending` is the socket's place among its IP's unauthenticated connections: given back
     // once a request carries a valid key (or handed to the WebSocket session on upgrade).
-    HttpSession(tcp::socket&& socket, ServerContext& ctx, PendingAuth pending);
+    HttpSession(ClientStream&& stream, ServerContext& ctx, PendingAuth pending);
     ~HttpSession();
     void start();
     void close_for_shutdown(bool force) override;
 
 private:
+    void on_handshake(beast::error_code ec);
     void do_read();
     void on_header(beast::error_code ec, std::size_t bytes);
     void refuse_unauthenticated();
@@ -27,7 +30,7 @@ private:
     void on_written(bool keep_alive, beast::error_code ec);
     void end();
 
-    beast::tcp_stream stream_;
+    ClientStream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     ServerContext& ctx_;

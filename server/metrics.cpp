@@ -84,6 +84,8 @@ std::string prometheus_metrics(ServerContext& ctx) {
                        ctx.stats.refused_unauthenticated.load());
     out += fmt::format("sluice_refused_total{{reason=\"connections\"}} {}\n",
                        ctx.stats.refused_connections.load());
+    family(out, "sluice_store_handles_open", "gauge", "Files open through rrext_store.");
+    out += fmt::format("sluice_store_handles_open {}\n", ctx.stats.store_handles_open.load());
     limits(out, ctx.options);
     if (ctx.deployments) ctx.deployments->metrics(out);
 

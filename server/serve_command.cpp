@@ -117,8 +117,9 @@ int serve_command(int argc, char** argv, const RemoteTasksFactory& remote) {
         return 1;
     }
     const std::string host = at.address().to_string();
-    fmt::print("sluice serve: listening on http://{}:{} (WebSocket ws://{}:{}/task/service)\n",
-               host, at.port(), host, at.port());
+    const char* secure = server->tls() ? "s" : "";
+    fmt::print("sluice serve: listening on http{}://{}:{} (WebSocket ws{}://{}:{}/task/service)\n",
+               secure, host, at.port(), secure, host, at.port());
     std::fflush(stdout);
     std::atomic<Phase> phase{Phase::serving};
     std::thread signal_taker([&] { take_signals(*server, phase); });

@@ -43,6 +43,11 @@ const char* const k_serve_usage =
     "  --nats URL[,URL...]     serve the tasks of a NATS JetStream cluster: objects are run by\n"
     "                          `sluice worker` processes, not by this one\n"
     "  --replicas N            replicas of the cluster's streams when this front creates them (1)\n"
+    "  --store-max-file-mb N   largest file written through the file store (rrext_store;\n"
+    "                          1024); each API key's files are under DATA-DIR/.sluice/store\n"
+    "TLS (wss:// and https:// on the same port instead of ws:// and http://):\n"
+    "  --tls-cert FILE         the certificate chain (PEM)\n"
+    "  --tls-key FILE          its private key (PEM)\n"
     "WebSocket (RocketRide DAP) at ws://HOST:PORT/task/service; HTTP on the same port.\n";
 
 namespace {
@@ -88,6 +93,8 @@ bool parse_limit(ServeOptions& o, std::string_view arg, std::string_view value) 
         o.regex_mb_per_pipeline = number<std::size_t>(arg, value, 1, 1 << 20);
     else if (arg == "--deploy-clock-scale")
         o.deploy_clock_scale = number<unsigned>(arg, value, 1, 3600);
+    else if (arg == "--store-max-file-mb")
+        o.store_max_file_mb = number<std::size_t>(arg, value, 1, 1 << 20);
     else if (arg == "--data-dir") {
         if (value.empty()) throw UsageError("--data-dir: must not be empty");
         o.data_dir = std::filesystem::path(value);
@@ -145,10 +152,18 @@ ServeOptions parse_serve_options(int argc, char** argv) {
             o.nats_urls = std::string(value);
         } else if (arg == "--replicas")
             o.nats_replicas = number<int>(arg, value, 1, 5);
+        else if (arg == "--tls-cert")
+            o.tls_cert = std::filesystem::path(value);
+        else if (arg == "--tls-key")
+            o.tls_key = std::filesystem::path(value);
         else if (!parse_limit(o, arg, value))
             throw UsageError(fmt::format("unknown option \"{}\" (see 'sluice serve --help')", arg));
     }
     if (o.host.empty()) throw UsageError("--host: must not be empty");
+    if (o.tls_cert.has_value() != o.tls_key.has_value())
+        throw UsageError(o.tls_cert
+                             ? "--tls-cert: needs --tls-key too (the certificate's private key)"
+                             : "--tls-key: needs --tls-cert too (the certificate to serve)");
     return o;
 }
 

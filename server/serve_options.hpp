@@ -44,6 +44,9 @@ struct ServeOptions {
     // Schedule time runs this many times faster than the wall clock (tests: a minute per
     // second at 60). Hidden from --help: for tests only.
     double deploy_clock_scale = 1;
+    std::size_t store_max_file_mb = 1024;  // one file written through rrext_store
+    // TLS: both set = wss:// and https:// on the port (checked at start).
+    std::optional<std::filesystem::path> tls_cert, tls_key;
     bool help = false;
 };
 

@@ -51,6 +51,7 @@ std::size_t blocking_threads(const ServeOptions& o) {
 Server::Server(ServeOptions options, ApiKeys keys, const RemoteTasksFactory& remote)
     : options_(std::move(options)),
       keys_(std::move(keys)),
+      tls_(options_.tls_cert ? make_tls_context(*options_.tls_cert, *options_.tls_key) : nullptr),
       started_(std::chrono::steady_clock::now()),
       unauthenticated_(options_.max_unauthenticated_per_ip),
       monitor_(nullptr),
@@ -78,11 +79,12 @@ Server::Server(ServeOptions options, ApiKeys keys, const RemoteTasksFactory& rem
     open_deployments();
 }
 
-// Records live in <data root>/.deployments; they are started when run() begins.
+// Records live in <data root>/.sluice/deployments (no node may reach it: k_server_state_dir);
+// they are started when run() begins.
 void Server::open_deployments() {
     auto log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     deployment_store_ =
-        std::make_unique<DeploymentStore>(options_.data_dir / ".deployments", std::move(log));
+        std::make_unique<DeploymentStore>(options_.data_dir / k_server_state_dir / "deployments", std::move(log));
     try {
         if (std::size_t n = deployment_store_->load(); n > 0)
             fmt::print("sluice serve: {} deployment{} restored from {}\n", n, n == 1 ? "" : "s",
@@ -162,7 +164,9 @@ void Server::admit(tcp::socket socket) {
                         "--max-unauthenticated-per-ip): authenticate the open ones first",
                         ip, options_.max_unauthenticated_per_ip));
     }
-    std::make_shared<HttpSession>(std::move(socket), *ctx_, std::move(pending))->start();
+    std::make_shared<HttpSession>(ClientStream(std::move(socket), tls_.get()), *ctx_,
+                                  std::move(pending))
+        ->start();
 }
 
 // Out of descriptors, retrying at once would spin (millions of lines, a core busy) while the

@@ -18,6 +18,7 @@
 #include "api_keys.hpp"
 #include "deploy_scheduler.hpp"
 #include "deployments.hpp"
+#include "client_stream.hpp"
 #include "exit_watchdog.hpp"
 #include "monitor.hpp"
 #include "net.hpp"
@@ -40,7 +41,8 @@ using RemoteTasksFactory = std::function<std::unique_ptr<Tasks>(const ServeOptio
 class Server {
 public:
     // Without --nats the tasks run on an in-process engine; with it, on `remote`'s (which must
-    // then be given: UsageError otherwise). Throws what `remote` throws.
+    // then be given: UsageError otherwise). Throws what `remote` throws, and
+    // UsageError when the TLS certificate or key cannot be loaded.
     Server(ServeOptions options, ApiKeys keys, const RemoteTasksFactory& remote = {});
     ~Server();
     Server(const Server&) = delete;
@@ -52,6 +54,7 @@ public:
     // Serves until stop(), then shuts down; returns what was done.
     ServeSummary run();
     void stop();  // thread-safe; what SIGTERM does (once shutdown began, a no-op)
+    bool tls() const noexcept { return tls_ != nullptr; }
 
 private:
     void accept();
@@ -68,6 +71,7 @@ private:
     ExitWatchdog watchdog_;
     ServeOptions options_;
     ApiKeys keys_;
+    std::unique_ptr<ssl::context> tls_;  // null: plain ws:// and http://
     std::chrono::steady_clock::time_point started_;
     ServerStats stats_;
     std::atomic<bool> stopping_{false};

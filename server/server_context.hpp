@@ -32,6 +32,7 @@ struct ServerStats {
     // Refusals at a limit, by reason (sluice_refused_total). Counters only: relaxed.
     std::atomic<std::uint64_t> refused_max_tasks{0}, refused_busy{0};
     std::atomic<std::uint64_t> refused_unauthenticated{0}, refused_connections{0};
+    std::atomic<std::int64_t> store_handles_open{0};  // rrext_store files open (gauge)
 };
 
 // An open connection the server can ask to close (on shutdown). Thread-safe. Without `force`

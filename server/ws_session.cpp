@@ -14,11 +14,14 @@
 
 namespace sluice::server {
 
-WsSession::WsSession(beast::tcp_stream&& stream, ServerContext& ctx, PendingAuth pending)
+WsSession::WsSession(ClientStream&& stream, ServerContext& ctx, PendingAuth pending)
     : ws_(std::move(stream)),
       ctx_(ctx),
       pending_(std::move(pending)),
-      auth_timer_(ws_.get_executor()) {}
+      auth_timer_(ws_.get_executor()),
+      store_handles_(
+          StoreLimits{.max_file_bytes = std::uint64_t{ctx.options.store_max_file_mb} << 20},
+          &ctx.stats.store_handles_open) {}
 
 WsSession::~WsSession() { pipes_.close_all(); }
 
@@ -172,6 +175,7 @@ void WsSession::dispatch(DapRequest& request, const Asked& asked) {
          [](WsSession& s, DapRequest& r, const Asked& a) { s.deploy(r, a); }},
         {"rrext_deploy_remove", false,
          [](WsSession& s, DapRequest& r, const Asked& a) { s.deploy(r, a); }},
+        {"rrext_store", false, [](WsSession& s, DapRequest& r, const Asked& a) { s.store(r, a); }},
     };
     for (const Command& c : commands) {
         if (c.name != request.command) continue;
@@ -253,6 +257,8 @@ void WsSession::authenticate(const DapRequest& request, const Asked& asked) {
     }
     authenticated_ = true;
     key_id_ = ctx_.keys.key_id(credential);
+    store_name_ = store_namespace_name(strip_bearer(credential));
+    store_ns_.reset();
     pending_.release();
     auth_timer_.cancel();
     // userToken echoes the key: the client stores it and uses it to log in again.
@@ -285,10 +291,10 @@ void WsSession::respond(const Asked& asked, Outcome outcome) {
     });
 }
 
-void WsSession::queue(std::string text) {
+void WsSession::queue(std::string text, bool binary) {
     if (finished_ || close_started_) return;  // nobody left to read it
     queued_bytes_ += text.size();
-    outbox_.push_back(std::move(text));
+    outbox_.push_back(Message{std::move(text), binary});
     // A client that stops reading would otherwise grow this queue without bound. A close
     // handshake would wait behind the stalled write, so the socket is closed outright.
     const std::size_t cap = 4 * ctx_.options.max_message_bytes;
@@ -318,8 +324,8 @@ void WsSession::do_write() {
         return;
     }
     writing_ = true;
-    ws_.text(true);
-    ws_.async_write(net::buffer(outbox_.front()),
+    ws_.binary(outbox_.front().binary);
+    ws_.async_write(net::buffer(outbox_.front().text),
                     beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
 }
 
@@ -330,7 +336,7 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
         queued_bytes_ = 0;
         return finished(ec);
     }
-    queued_bytes_ -= outbox_.front().size();
+    queued_bytes_ -= outbox_.front().text.size();
     outbox_.pop_front();
     do_write();
 }
@@ -362,6 +368,7 @@ void WsSession::finished(beast::error_code) {
     pending_.release();
     ctx_.monitor.unsubscribe_all(this);
     pipes_.close_all();
+    store_handles_.close_all();  // unfinished writes leave no temporary file behind
     if (accepted_) {
         ctx_.connections.remove(this);
         ctx_.stats.websocket_open.fetch_sub(1);

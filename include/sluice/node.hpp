@@ -86,6 +86,11 @@ struct NodeInfo {
     bool emits(Lane lane) const noexcept;  // from any input, or as a source
 };
 
+// The folder of a data root where `sluice serve` keeps its own state (the file store,
+// deployment records): resolve_data_path refuses every path into it, so no pipeline can read or
+// write another key's files or a deployment.
+inline constexpr const char* k_server_state_dir = ".sluice";
+
 // What the engine allows the nodes of one pipeline (PipelineLimits::nodes).
 struct NodeLimits {
     // Non-empty: every file a node reads or writes resolves inside this directory (see

@@ -133,6 +133,21 @@ TEST_SUITE("nodes") {
         CHECK(rooted_use_error(dir.path / "root", (dir.path / "root").string() + "/") == "");
     }
 
+    TEST_CASE("with a data root, its .sluice folder (the server's own state) is refused") {
+        TempDir dir;
+        fs::create_directories(dir.path / "root" / ".sluice" / "store");
+        const fs::path root = dir.path / "root";
+        const std::string state = (fs::canonical(root) / ".sluice").string();
+        for (std::string directory : {std::string(".sluice"), std::string(".sluice/store/x"),
+                                      std::string("a/../.sluice"), state + "/deployments"})
+            CHECK(rooted_use_error(root, directory) ==
+                  fmt::format("invalid pipeline: component \"node\": config \"directory\": "
+                              "\"{}\" is inside \"{}\", where the server keeps its own state "
+                              "(file store, deployments); give a path elsewhere in the data root",
+                              directory, state));
+        CHECK(rooted_use_error(root, ".sluice-not") == "");
+    }
+
     TEST_CASE("with a data root, directories outside it fail use() naming the component and root") {
         TempDir dir;
         fs::create_directories(dir.path / "root");

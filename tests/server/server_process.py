@@ -10,8 +10,8 @@ import tempfile
 import threading
 import time
 
-LISTENING = re.compile(r"^sluice serve: listening on http://([^:/\s]+):(\d+) "
-                       r"\(WebSocket ws://[^/\s]+/task/service\)$")
+LISTENING = re.compile(r"^sluice serve: listening on https?://([^:/\s]+):(\d+) "
+                       r"\(WebSocket wss?://[^/\s]+/task/service\)$")
 GENERATED_KEY = re.compile(r"^sluice serve: no API key given; generated one for this run: (\S+)$")
 SUMMARY = re.compile(r"^sluice serve: stopped after ([0-9.]+) s: (\d+) connections, (\d+) tasks, "
                      r"(\d+) objects accepted, (\d+) completed, (\d+) failed$")

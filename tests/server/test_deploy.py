@@ -335,7 +335,7 @@ class TestDeployRestore(unittest.IsolatedAsyncioTestCase):
         finally:
             code, _ = first.stop(timeout=30)
         self.assertEqual(code, 0)
-        records = os.path.join(data.name, ".deployments")
+        records = os.path.join(data.name, ".sluice", "deployments")
         self.assertEqual(sorted(os.listdir(records)), [f"{project}.json"])
         with open(os.path.join(records, "broken.json"), "w") as broken:
             broken.write("{\"project_id\": 3")
