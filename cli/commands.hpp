@@ -9,5 +9,6 @@ namespace sluice::cli {
 int run_command(int argc, char** argv);
 int validate_command(int argc, char** argv);
 int nodes_command(int argc, char** argv);
+int bench_command(int argc, char** argv);
 
 }  // namespace sluice::cli

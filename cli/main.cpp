@@ -9,6 +9,7 @@
 
 #include <sluice/version.hpp>
 
+#include "bench_options.hpp"
 #include "commands.hpp"
 #ifdef SLUICE_HAVE_SERVER
 #include "serve_command.hpp"
@@ -30,19 +31,25 @@ constexpr const char* k_usage =
     "  sluice run PIPELINE.pipe [INPUT ...] [options]   run a pipeline over files or stdin\n"
     "  sluice validate PIPELINE.pipe                    check a pipeline without running it\n"
     "  sluice nodes [PROVIDER]                          list the providers (lanes, config)\n"
+    "  sluice bench PIPELINE.pipe [INPUT ...] [options] measure throughput, latency and the\n"
+    "                                                   bottleneck node (--help for options)\n"
     "  sluice version                                   print the version\n"
-    "  sluice help [run]                                this text (or the run options)\n"
+    "  sluice help [run|bench]                          this text (or the run/bench options)\n"
     "  sluice serve [options]                           the network server (RocketRide\n"
     "                                                   protocol + HTTP; --help for options)\n"
     "  sluice worker --nats URL[,URL...]                cluster mode: run objects from NATS\n"
     "  sluice cluster use|send|status|terminate ...     cluster mode: the front (--help)\n"
     "\n"
-    "exit codes: 0 ok; 1 an object failed (run) or the pipeline is invalid (validate);\n"
+    "exit codes: 0 ok; 1 an object failed (run, bench) or the pipeline is invalid (validate);\n"
     "            2 usage error, bad pipeline or unreadable input; 130/143 after Ctrl-C/SIGTERM\n";
 
 int help(int argc, char** argv) {
     if (argc > 1 && std::string_view(argv[1]) == "run") {
         std::fputs(sluice::cli::k_run_usage, stdout);
+        return 0;
+    }
+    if (argc > 1 && std::string_view(argv[1]) == "bench") {
+        std::fputs(sluice::cli::k_bench_usage, stdout);
         return 0;
     }
     std::fputs(k_usage, stdout);
@@ -58,6 +65,7 @@ int dispatch(int argc, char** argv) {
     if (command == "worker" || command == "cluster")
         return sluice::cli::cluster_mode_command(argc, argv);
     if (command == "nodes") return sluice::cli::nodes_command(argc, argv);
+    if (command == "bench") return sluice::cli::bench_command(argc, argv);
     if (command == "help" || command == "--help" || command == "-h") return help(argc, argv);
     if (command == "version" || command == "--version") {
         fmt::print("sluice {}\n", sluice::k_version);

@@ -14,7 +14,8 @@ constexpr std::chrono::milliseconds k_period{250};
 
 }  // namespace
 
-Progress::Progress(std::function<std::uint64_t()> done) : done_(std::move(done)) {
+Progress::Progress(std::function<std::uint64_t()> done, std::function<std::string()> label)
+    : done_(std::move(done)), label_(std::move(label)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -45,8 +46,8 @@ void Progress::run() {
         auto now = clock::now();
         double seconds = std::chrono::duration<double>(now - last_time).count();
         double rate = seconds > 0 ? static_cast<double>(done - last_done) / seconds : 0.0;
-        std::string line =
-            fmt::format("\r\x1b[Ksluice: {} objects done, {:.0f} objects/s", done, rate);
+        std::string line = fmt::format("\r\x1b[Ksluice: {}{} objects done, {:.0f} objects/s",
+                                       label_ ? label_() + ": " : "", done, rate);
         std::fputs(line.c_str(), stderr);
         std::fflush(stderr);
         last_done = done;

@@ -1,6 +1,6 @@
-// progress.hpp — the one-line progress display on stderr while `sluice run` works: objects
-// done and the current rate, redrawn with a carriage return about 4 times a second. Shown only
-// when stderr is a terminal.
+// progress.hpp — the one-line progress display on stderr while `sluice run` (or `sluice bench`)
+// works: objects done and the current rate, after an optional label, redrawn with a carriage
+// return about 4 times a second. Shown only when stderr is a terminal.
 #pragma once
 
 #include <chrono>
@@ -8,14 +8,16 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace sluice::cli {
 
 class Progress {
 public:
-    // `done` is called from the display thread and must be thread-safe.
-    explicit Progress(std::function<std::uint64_t()> done);
+    // `done` (and `label`, when given) are called from the display thread and must be
+    // thread-safe.
+    explicit Progress(std::function<std::uint64_t()> done, std::function<std::string()> label = {});
     ~Progress();  // stop()
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
@@ -29,6 +31,7 @@ private:
     void run();
 
     std::function<std::uint64_t()> done_;
+    std::function<std::string()> label_;
     std::mutex mutex_;
     std::condition_variable stop_requested_;
     bool stopping_ = false;

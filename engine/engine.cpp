@@ -58,6 +58,7 @@ TaskConfig EngineImpl::make_config(const PipelineSpec& spec, const UseOptions& o
     config.node_limits = options_.pipeline_limits.nodes;
     config.blocking_pool = &blocking_pool_;
     config.send_timeout = options_.send_timeout;
+    config.profile_nodes = options.profile_nodes;
     return config;
 }
 

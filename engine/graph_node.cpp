@@ -63,9 +63,11 @@ void GraphNode::emit(Item item) {
 void GraphNode::process(Item& in, Emitter& out) noexcept {
     // Busy time is sampled: the first k_timed_exactly items are each timed, then one item in
     // k_sample_every, weighted by k_sample_every (two clock reads cost more than a trivial body).
+    // A profiled task times every item.
     constexpr std::uint64_t k_timed_exactly = 64, k_sample_every = 16;
     const std::uint64_t seen = counters_.items_in.fetch_add(1, std::memory_order_relaxed);
-    const bool timed = seen < k_timed_exactly || seen % k_sample_every == 0;
+    const bool exact = seen < k_timed_exactly || counters_.profiled;
+    const bool timed = exact || seen % k_sample_every == 0;
     const std::uint64_t start = timed ? now_ns() : 0;
     // Keep the object referenced while process() runs: if it throws after giving the item
     // away, the object must still be open when we mark it failed.
@@ -80,7 +82,7 @@ void GraphNode::process(Item& in, Emitter& out) noexcept {
         record_failure(object, "unknown exception");
     }
     if (timed) {
-        const std::uint64_t weight = seen < k_timed_exactly ? 1 : k_sample_every;
+        const std::uint64_t weight = exact ? 1 : k_sample_every;
         counters_.busy_ns.fetch_add((now_ns() - start) * weight, std::memory_order_relaxed);
     }
 }

@@ -29,6 +29,21 @@ struct alignas(64) NodeCounters {
     std::atomic<std::uint64_t> items_out{0};
     std::atomic<std::uint64_t> errors{0};
     std::atomic<std::uint64_t> busy_ns{0};
+    // UseOptions::profile_nodes: set before the graph runs, read-only afterwards.
+    bool profiled = false;
+    std::atomic<std::uint64_t> arrived{0};  // items handed to the node (profiled only)
+
+    // Items arrived but not yet started. Relaxed: a monitoring estimate, not a synchronisation;
+    // items_in is read first and only grows after an item arrived, so the difference is rarely
+    // off, and never negative once clamped.
+    std::uint64_t waiting() const noexcept {
+        const std::uint64_t started = items_in.load(std::memory_order_relaxed);
+        const std::uint64_t seen = arrived.load(std::memory_order_relaxed);
+        return seen > started ? seen - started : 0;
+    }
+    void count_arrival() noexcept {
+        if (profiled) arrived.fetch_add(1, std::memory_order_relaxed);
+    }
 };
 
 class GraphNode final : public Emitter {
@@ -40,11 +55,15 @@ public:
     GraphNode(const GraphNode&) = delete;
     GraphNode& operator=(const GraphNode&) = delete;
 
-    void put(const Item& item) { function_.try_put(item); }
+    void put(const Item& item) {
+        counters_.count_arrival();
+        function_.try_put(item);
+    }
     // Takes an item on a thread inside the task's arena: an unlimited node runs its body right
     // here (saving a task), a serial one queues it so its concurrency still holds, a blocking
     // one hands it to the pool.
     void accept_in_arena(Item& item) noexcept {
+        counters_.count_arrival();
         if (pool_) to_pool(item);
         else if (unlimited_) run(item);
         else function_.try_put(item);

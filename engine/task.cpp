@@ -46,6 +46,7 @@ Task::Task(const PipelineSpec& spec, TaskConfig config)
             const ComponentSpec& c = spec.components[i];
             counters_[i].id = c.id;
             counters_[i].provider = c.provider;
+            counters_[i].profiled = config_.profile_nodes;
             const Provider* provider = find_provider(c.provider);
             if (!provider) {
                 problems.push_back({c.id, fmt::format("unknown provider \"{}\"", c.provider)});
@@ -366,7 +367,8 @@ TaskStatus Task::status() const {
         s.nodes.push_back({c.id, c.provider, c.items_in.load(std::memory_order_relaxed),
                            c.items_out.load(std::memory_order_relaxed),
                            c.errors.load(std::memory_order_relaxed),
-                           std::chrono::nanoseconds(c.busy_ns.load(std::memory_order_relaxed))});
+                           std::chrono::nanoseconds(c.busy_ns.load(std::memory_order_relaxed)),
+                           c.waiting(), c.profiled});
     }
     return s;
 }

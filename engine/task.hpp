@@ -36,6 +36,7 @@ struct TaskConfig {
     NodeLimits node_limits;
     BlockingPool* blocking_pool = nullptr;  // the engine's; outlives every task's graph
     std::chrono::milliseconds send_timeout{0};
+    bool profile_nodes = false;  // UseOptions::profile_nodes
 };
 
 struct Runtime;

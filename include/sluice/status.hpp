@@ -28,6 +28,13 @@ struct NodeStatus {
     std::uint64_t errors = 0;
     std::chrono::nanoseconds busy{0};  // time inside process() and finish(); past a node's
                                        // first 64 items, estimated from one item in 16
+                                       // (every item timed when `profiled`)
+    // With UseOptions::profile_nodes: items handed to the node that its process() has not
+    // started yet: its queue, or for an unlimited node the items waiting for a free worker,
+    // and a blocking node's pool queue (not the source's inbox). A live estimate from two
+    // counters read one after the other; 0 when not profiled.
+    std::uint64_t waiting = 0;
+    bool profiled = false;  // the task was started with UseOptions::profile_nodes
 };
 
 struct TaskStatus {

@@ -211,6 +211,12 @@ void register_test_nodes() {
                           node->valve = Valve::get(ctx.config.get_string("valve", "default"));
                           return node;
                       });
+        register_node("test_serial_valve", text_to_text(Concurrency::serial),
+                      [](const NodeContext& ctx) {
+                          auto node = std::make_unique<Gated>();
+                          node->valve = Valve::get(ctx.config.get_string("valve", "default"));
+                          return node;
+                      });
         register_node("test_finish_throw", text_to_text(Concurrency::serial),
                       make<FinishThrower>());
         register_node("test_stop_wait", text_to_text(Concurrency::unlimited),

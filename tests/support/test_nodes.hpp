@@ -17,7 +17,8 @@ namespace sluice::test {
 // Registers the test providers once per process (idempotent).
 void register_test_nodes();
 
-// A named gate for test_valve nodes: bodies block in it until the test opens it.
+// A named gate for test_valve (and test_serial_valve) nodes: bodies block in it until the test
+// opens it.
 class Valve {
 public:
     static std::shared_ptr<Valve> get(const std::string& name);
