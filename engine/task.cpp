@@ -210,7 +210,7 @@ std::future<Result> Task::send(std::shared_ptr<Task> self, Payload data, std::st
     if (!life_.gate().enter()) throw_terminated();
     GateTicket ticket(life_.gate());
     ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
-    std::future<Result> result = object->promise.get_future();
+    std::future<Result> result = object->make_future();
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
     return result;
 }
@@ -222,7 +222,7 @@ bool Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
     ObjectState* object =
         admit(std::move(self), data ? data->size() : 0, mime, std::move(info), admission);
     if (!object) return false;
-    object->callback = std::move(on_result);  // before the object is visible to any worker
+    object->answer = std::move(on_result);  // before the object is visible to any worker
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
     return true;
 }
@@ -255,24 +255,26 @@ bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
     } catch (...) {
         // Allocation failed while building the result: still account and answer the sender.
         failed_.fetch_add(1, std::memory_order_acq_rel);
-        if (object->callback) {
+        if (ObjectState::Promise* promise = object->promise()) {
+            promise->set_exception(std::current_exception());
+        } else {
             Result failed;
             failed.error = "out of memory while collecting the result";
             deliver(object, std::move(failed));
-        } else {
-            object->promise.set_exception(std::current_exception());
         }
     }
     return true;
 }
 
 void Task::deliver(ObjectState* object, Result&& result) noexcept {
-    if (!object->callback) {
-        object->promise.set_value(std::move(result));
+    if (ObjectState::Promise* promise = object->promise()) {
+        promise->set_value(std::move(result));
         return;
     }
+    auto& callback = std::get<ResultCallback>(object->answer);
+    if (!callback) return;  // a callback send given no callback: nobody asked for the result
     try {
-        object->callback(std::move(result));
+        callback(std::move(result));
     } catch (const std::exception& e) {
         record_error(fmt::format("a result callback threw: {}", e.what()));
     } catch (...) {
