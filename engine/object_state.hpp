@@ -16,6 +16,7 @@
 #include <sluice/result.hpp>
 
 #include "alloc.hpp"
+#include "batch_answer.hpp"
 #include "uuid.hpp"
 
 namespace sluice::detail {
@@ -100,10 +101,11 @@ struct ObjectState final : ObjectCore {
     std::string mime;
     UuidText id;
     // How the result is delivered, chosen before the object enters the graph: to a callback
-    // (callback sends and pipes), or through a promise, made only for a send that returned a
-    // future (its shared state is an allocation and a free a callback send need not pay).
+    // (callback sends and pipes), through a promise, made only for a send that returned a
+    // future (its shared state is an allocation and a free a callback send need not pay), or
+    // to its batch's callback (send_batch).
     using Promise = std::promise<Result>;
-    std::variant<ResultCallback, Promise> answer;
+    std::variant<ResultCallback, Promise, BatchSlot> answer;
     std::future<Result> make_future() {
         return answer.emplace<Promise>(std::allocator_arg, EngineAllocator<Result>()).get_future();
     }

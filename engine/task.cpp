@@ -271,10 +271,11 @@ void Task::deliver(ObjectState* object, Result&& result) noexcept {
         promise->set_value(std::move(result));
         return;
     }
-    auto& callback = std::get<ResultCallback>(object->answer);
-    if (!callback) return;  // a callback send given no callback: nobody asked for the result
     try {
-        callback(std::move(result));
+        if (const BatchSlot* slot = std::get_if<BatchSlot>(&object->answer))
+            slot->call(std::move(result));
+        else if (const ResultCallback& callback = std::get<ResultCallback>(object->answer))
+            callback(std::move(result));  // (a callback send given none: nobody asked)
     } catch (const std::exception& e) {
         record_error(fmt::format("a result callback threw: {}", e.what()));
     } catch (...) {

@@ -38,7 +38,7 @@ double measured(F&& loop) {
     return bench::seconds_since(start);
 }
 
-enum class Send { future, callback };
+enum class Send { future, callback, batch };
 
 double run_sluice(const std::string& pipeline, std::size_t n, Send how) {
     sluice::EngineOptions options;
@@ -49,7 +49,21 @@ double run_sluice(const std::string& pipeline, std::size_t n, Send how) {
     // The warm-up: the first objects pay for thread-local caches and lazily made pools.
     for (int i = 0; i < 100; ++i) engine.send(token, text);
     const double seconds = measured([&] {
-        if (how == Send::callback) {
+        if (how == Send::batch) {
+            std::vector<sluice::Payload> data;
+            data.reserve(n);
+            for (std::size_t i = 0; i < n; ++i)
+                data.push_back(std::make_shared<const std::string>(text));
+            std::atomic<std::size_t> done{0};
+            if (engine.send_batch(token, data, "text/plain", [&done](std::size_t, sluice::Result) {
+                    done.fetch_add(1, std::memory_order_release);
+                    done.notify_one();
+                }) != n)
+                std::abort();
+            for (std::size_t seen = done.load(std::memory_order_acquire); seen != n;
+                 seen = done.load(std::memory_order_acquire))
+                done.wait(seen, std::memory_order_acquire);
+        } else if (how == Send::callback) {
             std::atomic<std::size_t> done{0};
             for (std::size_t i = 0; i < n; ++i)
                 engine.send_async(token, std::make_shared<const std::string>(text), "text/plain",
@@ -106,7 +120,7 @@ double run_baseline(std::size_t n) {
 
 int main(int argc, char** argv) {
     if (argc != 3) {
-        std::fprintf(stderr, "usage: %s chain|chain-callback|echo|baseline N\n",
+        std::fprintf(stderr, "usage: %s chain|chain-callback|chain-batch|echo|baseline N\n",
                      argv[0]);
         return 2;
     }
@@ -120,6 +134,8 @@ int main(int argc, char** argv) {
         seconds = run_sluice(chain, n, Send::future);
     else if (what == "chain-callback")
         seconds = run_sluice(chain, n, Send::callback);
+    else if (what == "chain-batch")
+        seconds = run_sluice(chain, n, Send::batch);
     else if (what == "echo")
         seconds = run_sluice(bench::echo_pipeline(), n, Send::future);
     else if (what == "baseline")
@@ -127,7 +143,7 @@ int main(int argc, char** argv) {
     else {
         std::fprintf(
             stderr,
-            "unknown run \"%s\"; use chain, chain-callback, echo or baseline\n",
+            "unknown run \"%s\"; use chain, chain-callback, chain-batch, echo or baseline\n",
             argv[1]);
         return 2;
     }

@@ -1,6 +1,7 @@
 // sluice/result.hpp — what one object produced after passing the whole pipeline.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -40,5 +41,8 @@ std::string to_json(const Result& result);
 // short and hand real work elsewhere. An exception it throws is recorded as the task's last
 // error, never propagated.
 using ResultCallback = std::function<void(Result)>;
+
+// Receives the result of data[index] of one Engine::send_batch, under the same rules.
+using BatchCallback = std::function<void(std::size_t index, Result result)>;
 
 }  // namespace sluice
