@@ -296,9 +296,17 @@ void Task::complete_object(ObjectState* object) noexcept {
     release_capacity(object->size_in);
 }
 
+// One slot freed, so one sleeper woken: N senders at max_inflight used to wake together on
+// every completion, and all but one went back to sleep. A woken sender always tries to take
+// capacity before it leaves (even on its timeout), so a wake is never dropped beside a free
+// slot. Everyone is woken when the task is empty (the drain waits for that) or under a byte
+// limit (the freed bytes may fit one waiter's object and not another's).
 void Task::notify_waiters() noexcept {
     if (waiters_.load(std::memory_order_seq_cst) == 0) return;
-    wake_waiters();
+    if (config_.max_task_bytes != 0 || live_.load(std::memory_order_seq_cst) == 0)
+        return wake_waiters();
+    { std::lock_guard lock(wait_mutex_); }  // orders this notify after a waiter's check-then-wait
+    wait_cv_.notify_one();
 }
 
 void Task::wake_waiters() noexcept {

@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -92,6 +93,39 @@ double run_sluice(const std::string& pipeline, std::size_t n, Send how) {
     return seconds;
 }
 
+// Scenario 4's shape at max_inflight: `producers` threads share one task of max_inflight 8,
+// each making n / producers callback sends, so senders wait for capacity and completions wake
+// them.
+double run_producers(const std::string& pipeline, std::size_t n, unsigned producers) {
+    sluice::EngineOptions options;
+    options.worker_threads = 2;
+    sluice::Engine engine(options);
+    sluice::Token token = engine.use(pipeline, sluice::UseOptions{.max_inflight = 8});
+    const std::string text = bench::text_64();
+    for (int i = 0; i < 100; ++i) engine.send(token, text);
+    const std::size_t each = n / producers;
+    const double seconds = measured([&] {
+        std::atomic<std::size_t> done{0};
+        std::vector<std::thread> threads;
+        for (unsigned p = 0; p < producers; ++p)
+            threads.emplace_back([&] {
+                for (std::size_t i = 0; i < each; ++i)
+                    engine.send_async(token, std::make_shared<const std::string>(text),
+                                      "text/plain", {}, [&done](sluice::Result) {
+                                          done.fetch_add(1, std::memory_order_release);
+                                          done.notify_one();
+                                      });
+            });
+        for (auto& t : threads) t.join();
+        for (std::size_t seen = done.load(std::memory_order_acquire); seen != each * producers;
+             seen = done.load(std::memory_order_acquire))
+            done.wait(seen, std::memory_order_acquire);
+    });
+    sluice::TaskStatus s = engine.terminate(token).get();
+    if (s.completed != each * producers + 100) std::exit(1);
+    return seconds;
+}
+
 double run_baseline(std::size_t n) {
     using namespace bench;
     tbb::global_control workers(tbb::global_control::max_allowed_parallelism, 3);
@@ -120,8 +154,10 @@ double run_baseline(std::size_t n) {
 
 int main(int argc, char** argv) {
     if (argc != 3) {
-        std::fprintf(stderr, "usage: %s chain|chain-callback|chain-batch|echo|baseline N\n",
-                     argv[0]);
+        std::fprintf(
+            stderr,
+            "usage: %s chain|chain-callback|chain-batch|chain-4-producers|echo|baseline N\n",
+            argv[0]);
         return 2;
     }
     const std::string what = argv[1];
@@ -136,15 +172,17 @@ int main(int argc, char** argv) {
         seconds = run_sluice(chain, n, Send::callback);
     else if (what == "chain-batch")
         seconds = run_sluice(chain, n, Send::batch);
+    else if (what == "chain-4-producers")
+        seconds = run_producers(chain, n, 4);
     else if (what == "echo")
         seconds = run_sluice(bench::echo_pipeline(), n, Send::future);
     else if (what == "baseline")
         seconds = run_baseline(n);
     else {
-        std::fprintf(
-            stderr,
-            "unknown run \"%s\"; use chain, chain-callback, chain-batch, echo or baseline\n",
-            argv[1]);
+        std::fprintf(stderr,
+                     "unknown run \"%s\"; use chain, chain-callback, chain-batch, "
+                     "chain-4-producers, echo or baseline\n",
+                     argv[1]);
         return 2;
     }
     fmt::print("{} n={}: {:.0f} ns per object\n", what, n, seconds * 1e9 / n);
