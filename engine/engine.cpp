@@ -260,6 +260,14 @@ std::future<Result> Engine::send_async(const Token& token, Payload data, std::st
     return t.send(std::move(task), std::move(data), mime, std::move(info));
 }
 
+std::size_t Engine::send_batch(const Token& token, std::span<const Payload> data,
+                               std::string_view mime, BatchCallback on_result) {
+    if (data.empty()) return 0;
+    std::shared_ptr<detail::Task> task = impl_->find(token);
+    detail::Task& t = *task;
+    return t.send_batch(std::move(task), data, mime, std::move(on_result));
+}
+
 void Engine::send_async(const Token& token, Payload data, std::string_view mime,
                         ObjectInfo info, ResultCallback on_result) {
     std::shared_ptr<detail::Task> task = impl_->find(token);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <vector>
 
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/flow_graph.h>
@@ -33,9 +34,31 @@ public:
             graph_.release_wait();
             throw;
         }
-        // acq_rel: the drainer that takes this count sees the push above; and the sender that
-        // moves the count off zero is the one that starts a drainer.
-        if (pending_.fetch_add(1, std::memory_order_acq_rel) == 0) start_drainer();
+        publish(1);
+    }
+
+    // A sender's batch: one count and at most one drainer start for all of `items`, which it
+    // leaves empty. Throws (std::bad_alloc) with the items it could not queue left in `items`;
+    // those it queued are counted, so they still drain.
+    void push_all(std::vector<Item>& items) {
+        std::size_t queued = 0;
+        try {
+            for (; queued < items.size(); ++queued) {
+                graph_.reserve_wait();
+                try {
+                    queue_.push(std::move(items[queued]));
+                } catch (...) {
+                    graph_.release_wait();
+                    throw;
+                }
+            }
+        } catch (...) {
+            publish(queued);
+            items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(queued));
+            throw;
+        }
+        publish(queued);
+        items.clear();
     }
 
     // Before waiting for the graph: restarts a drainer that could not be enqueued (no memory).
@@ -44,6 +67,14 @@ public:
     }
 
 private:
+    // Counts `queued` items pushed above.
+    void publish(std::size_t queued) noexcept {
+        // acq_rel: the drainer that takes this count sees the pushes before it; and the sender
+        // that moves the count off zero is the one that starts a drainer.
+        if (queued != 0 && pending_.fetch_add(queued, std::memory_order_acq_rel) == 0)
+            start_drainer();
+    }
+
     // task_arena::enqueue advertises the work with a full fence: no worker misses it.
     void start_drainer() noexcept {
         try {

@@ -1,5 +1,5 @@
 // object_state.hpp — one object in flight: its identity, the result its sinks collect, and
-// the promise its sender waits on. Freed when the last Item referencing it is gone.
+// how its result reaches the sender. Freed when the last Item referencing it is gone.
 #pragma once
 
 #include <atomic>
@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <sluice/engine.hpp>
@@ -15,6 +16,7 @@
 #include <sluice/result.hpp>
 
 #include "alloc.hpp"
+#include "batch_answer.hpp"
 #include "uuid.hpp"
 
 namespace sluice::detail {
@@ -98,10 +100,16 @@ struct ObjectState final : ObjectCore {
     std::unique_ptr<ObjectInfo> info_;  // null when the sender gave none: see info()
     std::string mime;
     UuidText id;
-    // How the result is delivered: to `callback` when set (before the object enters the
-    // graph), else through `promise`.
-    std::promise<Result> promise{std::allocator_arg, EngineAllocator<Result>()};
-    ResultCallback callback;
+    // How the result is delivered, chosen before the object enters the graph: to a callback
+    // (callback sends and pipes), through a promise, made only for a send that returned a
+    // future (its shared state is an allocation and a free a callback send need not pay), or
+    // to its batch's callback (send_batch).
+    using Promise = std::promise<Result>;
+    std::variant<ResultCallback, Promise, BatchSlot> answer;
+    std::future<Result> make_future() {
+        return answer.emplace<Promise>(std::allocator_arg, EngineAllocator<Result>()).get_future();
+    }
+    Promise* promise() noexcept { return std::get_if<Promise>(&answer); }
 
     std::vector<Slot> slots;
     std::unique_ptr<Problems> problems_;  // null until something failed or warned

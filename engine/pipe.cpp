@@ -18,7 +18,7 @@ std::shared_ptr<PipeState> Task::open_pipe(ObjectInfo info, std::string_view mim
     pipe->task = shared_from_this();
     pipe->result = std::make_shared<ResultChannel>();
     // Set before the object is visible to any worker; close() decides how the result is taken.
-    object->callback = [channel = pipe->result](Result result) { channel->set(std::move(result)); };
+    object->answer = [channel = pipe->result](Result result) { channel->set(std::move(result)); };
     pipe->object_id = std::string(object->id_view());
     pipe->lane = entry_lane(mime);
     pipe->object = ObjectRef(object);

@@ -211,7 +211,7 @@ std::future<Result> Task::send(std::shared_ptr<Task> self, Payload data, std::st
     if (!life_.gate().enter()) throw_terminated();
     GateTicket ticket(life_.gate());
     ObjectState* object = admit(std::move(self), data ? data->size() : 0, mime, std::move(info));
-    std::future<Result> result = object->promise.get_future();
+    std::future<Result> result = object->make_future();
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
     return result;
 }
@@ -223,7 +223,7 @@ bool Task::send(std::shared_ptr<Task> self, Payload data, std::string_view mime,
     ObjectState* object =
         admit(std::move(self), data ? data->size() : 0, mime, std::move(info), admission);
     if (!object) return false;
-    object->callback = std::move(on_result);  // before the object is visible to any worker
+    object->answer = std::move(on_result);  // before the object is visible to any worker
     inject(Item(entry_lane(mime), ObjectRef(object), std::move(data)));
     return true;
 }
@@ -256,24 +256,27 @@ bool Task::resolve(ObjectState* object, const char* forced_error) noexcept {
     } catch (...) {
         // Allocation failed while building the result: still account and answer the sender.
         failed_.fetch_add(1, std::memory_order_acq_rel);
-        if (object->callback) {
+        if (ObjectState::Promise* promise = object->promise()) {
+            promise->set_exception(std::current_exception());
+        } else {
             Result failed;
             failed.error = "out of memory while collecting the result";
             deliver(object, std::move(failed));
-        } else {
-            object->promise.set_exception(std::current_exception());
         }
     }
     return true;
 }
 
 void Task::deliver(ObjectState* object, Result&& result) noexcept {
-    if (!object->callback) {
-        object->promise.set_value(std::move(result));
+    if (ObjectState::Promise* promise = object->promise()) {
+        promise->set_value(std::move(result));
         return;
     }
     try {
-        object->callback(std::move(result));
+        if (const BatchSlot* slot = std::get_if<BatchSlot>(&object->answer))
+            slot->call(std::move(result));
+        else if (const ResultCallback& callback = std::get<ResultCallback>(object->answer))
+            callback(std::move(result));  // (a callback send given none: nobody asked)
     } catch (const std::exception& e) {
         record_error(fmt::format("a result callback threw: {}", e.what()));
     } catch (...) {
@@ -294,9 +297,17 @@ void Task::complete_object(ObjectState* object) noexcept {
     release_capacity(object->size_in);
 }
 
+// One slot freed, so one sleeper woken: N senders at max_inflight used to wake together on
+// every completion, and all but one went back to sleep. A woken sender always tries to take
+// capacity before it leaves (even on its timeout), so a wake is never dropped beside a free
+// slot. Everyone is woken when the task is empty (the drain waits for that) or under a byte
+// limit (the freed bytes may fit one waiter's object and not another's).
 void Task::notify_waiters() noexcept {
     if (waiters_.load(std::memory_order_seq_cst) == 0) return;
-    wake_waiters();
+    if (config_.max_task_bytes != 0 || live_.load(std::memory_order_seq_cst) == 0)
+        return wake_waiters();
+    { std::lock_guard lock(wait_mutex_); }  // orders this notify after a waiter's check-then-wait
+    wait_cv_.notify_one();
 }
 
 void Task::wake_waiters() noexcept {

@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -83,6 +84,9 @@ public:
     // false: Admission::no_wait found the task full; nothing was sent.
     bool send(std::shared_ptr<Task> self, Payload data, std::string_view mime, ObjectInfo info,
               ResultCallback on_result, Admission admission = Admission::wait);
+    // Engine::send_batch: how many of `data` were sent (the first ones).
+    std::size_t send_batch(std::shared_ptr<Task> self, std::span<const Payload> data,
+                           std::string_view mime, BatchCallback on_result);
     // nullptr: Admission::no_wait found the task full.
     std::shared_ptr<PipeState> open_pipe(ObjectInfo info, std::string_view mime,
                                          Admission admission = Admission::wait);

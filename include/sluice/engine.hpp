@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -147,6 +148,16 @@ public:
     void send_async(const Token& token, Payload data, std::string_view mime, ObjectInfo info,
                     ResultCallback on_result);
 
+    // Sends each of `data` as one object (of type `mime`, no ObjectInfo) in one call: one token
+    // lookup, one gate entry and one hand-over into the task per 64 objects, and no promise or
+    // std::function per object. `on_result(i, result)` is called exactly once for each object
+    // sent, on the thread that completes it (see ResultCallback). Waits for capacity object by
+    // object, as send_async does. Returns how many were sent: all of `data`, unless the task
+    // closed, a send_timeout passed or a limit refused an object partway; then data[0..n) were
+    // sent and the rest were not (send them again to learn why). Throws as send_async does
+    // when it could send none; then `on_result` is never called.
+    std::size_t send_batch(const Token& token, std::span<const Payload> data,
+                           std::string_view mime, BatchCallback on_result);
     Pipe open_pipe(const Token& token, ObjectInfo info = {}, std::string_view mime = "text/plain");
 
     // Never wait for capacity: when the task is at max_inflight (or max_task_bytes) these return

@@ -1,6 +1,7 @@
 // sluice/result.hpp — what one object produced after passing the whole pipeline.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -44,5 +45,8 @@ Result result_from_json(std::string_view json);
 // short and hand real work elsewhere. An exception it throws is recorded as the task's last
 // error, never propagated.
 using ResultCallback = std::function<void(Result)>;
+
+// Receives the result of data[index] of one Engine::send_batch, under the same rules.
+using BatchCallback = std::function<void(std::size_t index, Result result)>;
 
 }  // namespace sluice

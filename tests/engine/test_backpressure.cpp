@@ -99,4 +99,35 @@ TEST_CASE("a sender waiting for capacity is refused when the gate closes") {
     check_accounting(s);
 }
 
+TEST_CASE("capacity waiters all get through one freed slot at a time") {
+    // Completions wake one waiter per freed slot. A wake lost on the way would leave a sender
+    // asleep beside a free slot: with the send timeout it fails with Busy instead of hanging.
+    register_test_nodes();
+    for (int round = 0; round < 20; ++round) {
+        Engine engine(EngineOptions{.worker_threads = 2, .send_timeout = 30s});
+        Token tok = engine.use(k_echo_pipeline, UseOptions{.max_inflight = 1});
+        constexpr int senders = 6, per_sender = 100;
+        std::latch start(senders);
+        std::atomic<int> answered{0}, busy{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < senders; ++t)
+            threads.emplace_back([&] {
+                start.arrive_and_wait();
+                try {
+                    for (int i = 0; i < per_sender; ++i)
+                        engine.send_async(tok, std::make_shared<const std::string>("x"),
+                                          "text/plain", {}, [&](Result) { answered.fetch_add(1); });
+                } catch (const Busy&) {
+                    busy.fetch_add(1);
+                }
+            });
+        for (auto& t : threads) t.join();
+        TaskStatus s = engine.terminate(tok).get();
+        check_accounting(s);
+        CHECK(busy.load() == 0);
+        CHECK(s.completed == senders * per_sender);
+        CHECK(answered.load() == senders * per_sender);
+    }
+}
+
 }  // TEST_SUITE
