@@ -11,25 +11,7 @@ bin=$SLUICE_BIN
 ex=$SLUICE_EXAMPLES
 inputs=$ex/inputs
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cli.XXXXXX")
-background_pids=()
-cleanup() {
-    for pid in "${background_pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-# check DESCRIPTION ACTUAL EXPECTED — exact comparison; prints both sides when they differ.
-check() {
-    if [[ "$2" == "$3" ]]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL: %s\n  expected: %q\n  actual:   %q\n' "$1" "$3" "$2"
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh" sluice-cli
 # check_grep DESCRIPTION FILE REGEX — FILE has a line matching the extended REGEX.
 check_grep() {
     if grep -Eq -- "$3" "$2"; then

@@ -8,24 +8,7 @@
 set -uo pipefail
 
 : "${SLUICE_BIN:?}" "${SLUICE_TEST_WORKER:?}" "${SLUICE_TEST_RACE:?}" "${NATS_SERVER:?}" "${SLUICE_EXAMPLES:?}"
-work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cluster.XXXXXX")
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-    [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-check() {  # DESCRIPTION ACTUAL EXPECTED
-    if [[ "$2" == "$3" ]]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL: %s\n  expected: %q\n  actual:   %q\n' "$1" "$3" "$2"
-    fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh" sluice-cluster
 check_grep() {  # DESCRIPTION FILE FIXED-STRING
     if grep -qF -- "$3" "$2"; then
         passed=$((passed + 1))
@@ -35,16 +18,6 @@ check_grep() {  # DESCRIPTION FILE FIXED-STRING
         sed 's/^/    | /' "$2" | tail -20
     fi
 }
-# wait_until SECONDS COMMAND... — polls COMMAND every 50 ms; false after SECONDS.
-wait_until() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.05
-    done
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ---- one nats-server with JetStream, file storage ----------------------------------------
 port=$(free_port)
@@ -53,7 +26,7 @@ url=nats://127.0.0.1:$port
 start_nats() {
     "$NATS_SERVER" -js -sd "$work/js" -a 127.0.0.1 -p "$port" -m "$monitor" >>"$work/nats.log" 2>&1 &
     nats_pid=$!
-    pids+=("$nats_pid")
+    background_pids+=("$nats_pid")
     wait_until 20 healthy || { echo "nats-server did not become healthy"; cat "$work/nats.log"; exit 1; }
 }
 healthy() { curl -sf "http://127.0.0.1:$monitor/healthz" >/dev/null; }
@@ -71,7 +44,7 @@ start_worker() {
     "$SLUICE_TEST_WORKER" worker --nats "$url" "${layout[@]}" --capacity 64 --threads 2 \
         --name "$1" >/dev/null 2>"$work/$1.err" &
     local pid=$!
-    pids+=("$pid")
+    background_pids+=("$pid")
     eval "worker_$1=$pid"
     wait_until 20 grep -q 'sluice worker: ready' "$work/$1.err" ||
         { echo "worker $1 did not start"; cat "$work/$1.err"; }
@@ -164,7 +137,7 @@ check_grep "SIGTERM: the worker prints its summary" "$work/b.err" "sluice worker
     done
 ) &
 supervisor=$!
-pids+=("$supervisor")
+background_pids+=("$supervisor")
 printf 'a' >"$work/o1"; printf 'poison' >"$work/o2"; printf 'b' >"$work/o3"
 printf 'fail me' >"$work/o4"
 front use --token t3 "$work/fast.pipe" >/dev/null

@@ -5,28 +5,7 @@
 set -uo pipefail
 
 : "${SLUICE_TEST_WORKER:?}" "${NATS_SERVER:?}"
-work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-r3.XXXXXX")
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-    [[ -n ${KEEP_WORK:-} ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-failed=0
-check() {  # DESCRIPTION ACTUAL EXPECTED
-    [[ "$2" == "$3" ]] && return
-    failed=$((failed + 1))
-    printf 'FAIL: %s\n  expected: %q\n  actual:   %q\n' "$1" "$3" "$2"
-}
-wait_until() {  # SECONDS COMMAND... — polls every 50 ms
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.05
-    done
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh" sluice-r3
 
 declare -a client http route nats_pid
 declare -A worker_pid
@@ -44,7 +23,7 @@ cluster { name: sluice-test, listen: 127.0.0.1:${route[$i]}, routes: [$routes] }
 CONF
     "$NATS_SERVER" -c "$work/c$i.conf" >"$work/c$i.log" 2>&1 &
     nats_pid[$i]=$!
-    pids+=("${nats_pid[$i]}")
+    background_pids+=("${nats_pid[$i]}")
 done
 # jetstream healthy on every node (the meta leader is elected)
 healthy() { for i in 1 2 3; do curl -sf "http://127.0.0.1:${http[$i]}/healthz?js-enabled-only=true" >/dev/null || return 1; done; }
@@ -72,7 +51,7 @@ for w in a b; do
     "$SLUICE_TEST_WORKER" worker --nats "$url" "${layout[@]}" --capacity 64 --threads 2 --name "$w" \
         >/dev/null 2>"$work/$w.err" &
     worker_pid[$w]=$!
-    pids+=($!)
+    background_pids+=($!)
     wait_until 30 grep -qs 'sluice worker: ready' "$work/$w.err" || { echo "worker $w"; cat "$work/$w.err"; }
 done
 front send --token r3 --generate 3000 --senders 2 >"$work/r3.out" 2>"$work/r3.err" &
