@@ -70,6 +70,7 @@ field() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())[sy
 ids() { python3 -c 'import json,sys; v=[json.loads(l)["objectId"] for l in open(sys.argv[1])]; print(len(v), len(set(v)))' "$1"; }
 
 pipeline fast 0
+pipeline medium 1
 pipeline slow 5
 
 # ---- errors at start ---------------------------------------------------------------------
@@ -108,25 +109,29 @@ check "2000 objects: the streams count 2000 accepted, 2000 completed" \
     '{"token":"t1","state":"running","accepted":2000,"completed":2000,"failed":0,"unanswered":0}'
 check "a result is the echoed text" "$(grep -cF '"text":["object 7\n\n"]' "$work/t1.out")" 1
 
-# ---- kill -9 of a worker mid-run: every object answered once --------------------------------
-front use --token t2 "$work/slow.pipe" >/dev/null
-front send --token t2 --generate 1500 --senders 2 >"$work/t2.out" 2>"$work/t2.err" &
+# ---- 3 workers, 20,000 objects from 4 senders; kill -9 one worker mid-stream, then another --
+start_worker c
+front use --token t2 "$work/medium.pipe" >/dev/null
+front send --token t2 --generate 20000 --senders 4 >"$work/t2.out" 2>"$work/t2.err" &
 sender=$!
 completed_at_least() { [[ $(front status --token t2 | field completed) -ge $1 ]]; }
-wait_until 60 completed_at_least 200 || echo "t2 never reached 200 results"
+wait_until 60 completed_at_least 2000 || echo "t2 never reached 2000 results"
 kill -KILL "$worker_a"
-start_worker c
+wait_until 60 completed_at_least 8000 || echo "t2 never reached 8000 results"
+kill -KILL "$worker_b"
+start_worker n
 wait "$sender"
-check "kill -9 mid-run: send exits 0" "$?" 0
-check "kill -9 mid-run: 1500 result lines, 1500 distinct ids" "$(ids "$work/t2.out")" "1500 1500"
-check "kill -9 mid-run: the streams count 1500 accepted, 1500 completed" \
+check "two kill -9 mid-stream: send exits 0" "$?" 0
+check "two kill -9 mid-stream: 20000 result lines, 20000 distinct ids" "$(ids "$work/t2.out")" \
+    "20000 20000"
+check "two kill -9 mid-stream: the streams count 20000 accepted, 20000 completed, 0 lost" \
     "$(front status --token t2)" \
-    '{"token":"t2","state":"running","accepted":1500,"completed":1500,"failed":0,"unanswered":0}'
+    '{"token":"t2","state":"running","accepted":20000,"completed":20000,"failed":0,"unanswered":0}'
 
 # ---- a poison object crashes its worker every time: one failed result -----------------------
-stop_worker b
+stop_worker n
 stop_worker c
-check_grep "SIGTERM: the worker prints its summary" "$work/b.err" "sluice worker: stopped; "
+check_grep "SIGTERM: the worker prints its summary" "$work/n.err" "sluice worker: stopped; "
 # A supervisor restarts the worker each time the poison object kills it.
 (
     for _ in $(seq 1 10); do
