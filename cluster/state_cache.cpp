@@ -2,16 +2,39 @@
 #include "state_cache.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 
 namespace sluice::cluster {
+namespace {
+
+// How long a front keeps asking for its watcher while the bucket's stream elects a leader (4-9 s
+// in nats-server 2.9; seen: a front started right after a leader kill timed out once).
+constexpr auto k_watch_patience = std::chrono::seconds(30);
+
+kvWatcher* start_watcher(kvStore* kv) {
+    const auto give_up = std::chrono::steady_clock::now() + k_watch_patience;
+    for (;;) {
+        kvWatcher* raw = nullptr;
+        const natsStatus status = kvStore_Watch(&raw, kv, ">", nullptr);
+        if (status == NATS_OK) return raw;
+        // Each attempt is bounded by the JetStream request timeout; a timeout or a missing
+        // leader is what an election looks like, anything else will not pass by waiting.
+        const bool transient = status == NATS_TIMEOUT || status == NATS_NO_RESPONDERS;
+        if (!transient || std::chrono::steady_clock::now() >= give_up)
+            check(status, "watching token states in KV",
+                  "is the cluster electing a leader? retry when it has one");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a retry's back-off
+    }
+}
+
+}  // namespace
 
 StateCache::StateCache(TokenStore& tokens, FenceHandler on_fence)
     : tokens_(tokens), on_fence_(std::move(on_fence)) {
-    kvWatcher* raw = nullptr;
-    check(kvStore_Watch(&raw, tokens_.kv(), ">", nullptr), "watching token states in KV");
-    watcher_.reset(raw);
+    watcher_.reset(start_watcher(tokens_.kv()));
     thread_ = std::thread([this] { watch(); });
 }
 

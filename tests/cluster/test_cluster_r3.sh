@@ -76,13 +76,10 @@ counts() { front status --token r3 2>>"$work/status.err" |
     python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["accepted"], d["completed"], d["failed"])'; }
 # status reads stream info, which can time out while another stream still elects its leader.
 counts_are() { [[ $(counts) == "$1" ]]; }
-# Known gap (reported): a front started right after the kill can fail for over 30 s with
-# "watching token states in KV: Timeout"; the counts are then printed as a note, not checked.
-if wait_until 30 counts_are "3000 3000 0"; then
-    echo "    r3| status: 3000 accepted, 3000 completed, 0 failed"
-else
-    echo "    r3| NOTE: status not readable after the kill: $(tail -1 "$work/status.err")"
-fi
+# A front started right after the kill waits (up to 30 s) for the KV bucket's new leader.
+wait_until 60 counts_are "3000 3000 0"
+check "R3 leader kill -9: a new front reads 3000 accepted, 3000 completed, 0 failed" "$(counts)" \
+    "3000 3000 0"
 sed 's/^/    r3| /' "$work/r3.err" | tail -2
 for w in a b; do
     kill -TERM "${worker_pid[$w]}" 2>/dev/null
