@@ -66,6 +66,7 @@ public:
           mime_(std::move(mime)),
           name_(std::move(name)),
           most_(most) {}
+    ~ClusterPipe() override;  // a pipe never closed gives its place back
     void write(std::string_view bytes) override;
     void close_then(Reply reply) override;
     bool is_open() const noexcept override { return open_.load(std::memory_order_relaxed); }
@@ -116,9 +117,17 @@ public:
     TasksTotals totals() override;
     bool calls_block() const noexcept override { return true; }
 
-    // Publishes `data` and answers `reply` with its result; counts it as pending meanwhile.
+    // Publishes `data` and answers `reply` with its result. The caller holds a place
+    // (take_place) or a closed pipe's; it is given back with the answer.
     void send(const std::string& token, Payload data, const std::string& mime,
               const std::string& name, Reply reply);
+    // An open pipe's place becomes a send's, or goes back when the pipe is dropped unclosed.
+    void pipe_closed(bool publishing) {
+        std::lock_guard lock(mutex_);
+        --open_pipes_;
+        if (publishing) ++pending_;
+        settled_.notify_all();
+    }
 
 private:
     static cluster::FrontOptions front_options(const ServeOptions& o) {
@@ -129,9 +138,13 @@ private:
         return f;
     }
     void settled(const ClusterResult* result);
-    bool has_room() {
+    // A place for one object: a send waiting for its result, or an open pipe gathering one
+    // (each holds up to max_payload bytes here). False when this front is full or stopping.
+    bool take_place(bool pipe) {
         std::lock_guard lock(mutex_);
-        return !stopping_ && pending_ < max_pending_;
+        if (stopping_ || pending_ + open_pipes_ >= max_pending_) return false;
+        ++(pipe ? open_pipes_ : pending_);
+        return true;
     }
 
     const std::chrono::milliseconds drain_deadline_;
@@ -139,7 +152,8 @@ private:
     // Before front_: the front's callbacks (run until it is destroyed) count here.
     std::mutex mutex_;
     std::condition_variable settled_;
-    std::size_t pending_ = 0;
+    std::size_t pending_ = 0;     // published, waiting for results
+    std::size_t open_pipes_ = 0;  // gathering an object
     bool stopping_ = false;
     std::atomic<std::uint64_t> started_{0}, completed_{0}, failed_{0};  // counters: relaxed
     ClusterFront front_;
@@ -161,6 +175,10 @@ void ClusterPipe::write(std::string_view bytes) {
     data_.append(bytes);
 }
 
+ClusterPipe::~ClusterPipe() {
+    if (open_.load(std::memory_order_relaxed)) tasks_.pipe_closed(false);
+}
+
 void ClusterPipe::close_then(Reply reply) {
     std::string data;
     {
@@ -169,6 +187,7 @@ void ClusterPipe::close_then(Reply reply) {
             return reply(Outcome::fail(Failure::bad_request, "the pipe is closed already"));
         data.swap(data_);
     }
+    tasks_.pipe_closed(true);
     tasks_.send(token_, std::make_shared<const std::string>(std::move(data)), mime_, name_,
                 std::move(reply));
 }
@@ -231,24 +250,21 @@ Outcome ClusterTasks::list() {
 
 bool ClusterTasks::try_send(const std::string& token, const Payload& data, const std::string& mime,
                             const ObjectInfo& info, const Reply& reply) {
-    if (!has_room()) return false;
+    if (!take_place(false)) return false;
     send(token, data, mime, info.name, reply);
     return true;
 }
 
 void ClusterTasks::send(const std::string& token, Payload data, const std::string& mime,
                         const std::string& name, Reply reply) {
-    if (data->size() > max_object_bytes_)
+    if (data->size() > max_object_bytes_) {
+        settled(nullptr);
         return reply(Outcome::fail(
             Failure::too_large,
             fmt::format("task {}: object of {} bytes is over {} bytes, the most NATS takes in "
                         "one message (its max_payload): raise max_payload in nats-server's "
                         "configuration or send less",
                         token, data->size(), max_object_bytes_)));
-    {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return reply(Outcome::fail(Failure::unavailable, "server is shutting down"));
-        ++pending_;
     }
     net::post(calls_, [this, token, data = std::move(data), mime, name, reply = std::move(reply)] {
         try {
@@ -281,7 +297,7 @@ std::shared_ptr<ObjectPipe> ClusterTasks::try_open_pipe(const std::string& token
     if (std::optional<std::string> state = front_.peek_state(token); state && *state != "running")
         throw TaskTerminated(
             fmt::format("task {} was terminated; start a new pipeline with use()", token));
-    if (!has_room()) return nullptr;
+    if (!take_place(true)) return nullptr;
     return std::make_shared<ClusterPipe>(*this, token, mime, info.name, max_object_bytes_);
 }
 

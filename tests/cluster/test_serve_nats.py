@@ -217,6 +217,33 @@ class ServeNatsTest(unittest.IsolatedAsyncioTestCase):
         self.assertIn(token, [t["token"] for t in tasks["tasks"]])
         await a.terminate(token)
 
+    async def test_open_pipes_count_against_the_fronts_max_inflight(self):
+        # Each open pipe gathers up to max_payload bytes in the front: they are bounded too.
+        front = ServerProcess(args=["--nats", self.cluster.url, "--max-inflight", "4",
+                                    "--admission-wait", "0"], keys=[KEY])
+        try:
+            client = await self.client(front)
+            token = unique_token("pipes")
+            await client.execute(echo_pipeline(), token=token)
+            pipes = [await client.pipe(token, mime="text/plain") for _ in range(4)]
+            with self.assertRaises(DapError) as full:
+                await client.pipe(token, mime="text/plain")
+            self.assertEqual(str(full.exception),
+                             f"task {token} is full (max_inflight 4): retry later")
+            await pipes[0].write("one")
+            result = await pipes[0].close()
+            self.assertEqual(result["text"], ["one\n\n"])
+            pipes[0] = await client.pipe(token, mime="text/plain")  # its place came back
+            for pipe in pipes:
+                await pipe.write("x")
+                await pipe.close()
+            final = await client.terminate(token)
+            self.assertEqual((final["totalCount"], final["completedCount"]), (5, 5))
+        finally:
+            code, lines = front.stop(timeout=30)
+            front.kill()
+            self.assertEqual(code, 0, lines[-3:])
+
     def test_the_embedders_cluster_engine_against_this_cluster(self):
         binary = os.environ.get("SLUICE_CLUSTER_ENGINE_TEST")
         if not binary:
