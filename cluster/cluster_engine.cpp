@@ -29,15 +29,7 @@ public:
     }
 
     Token use(std::string_view pipeline_json, const UseOptions& options) {
-        const Json pipeline = Json::parse(pipeline_json);
-        parse_pipeline(pipeline, options.source);  // InvalidPipeline before any claim
-        const std::string token = options.token.empty() ? cluster::fresh_token() : options.token;
-        try {
-            front_.use(token, cluster::pipeline_for_workers(pipeline, options.source));
-        } catch (const AlreadyRunning&) {
-            if (!options.use_existing) throw;
-        }
-        return Token(token);
+        return Token(cluster::claim(front_, Json::parse(pipeline_json), options, {}).token);
     }
 
     void send_then(const Token& token, std::string_view data, std::string_view mime,

@@ -29,17 +29,6 @@ private:
     Pipe pipe_;
 };
 
-// From the task itself: with useExisting the token may name a task started from another body.
-Json execute_body(const TaskStatus& task) {
-    return Json(Json::Object{
-        {"token", task.token},
-        {"id", fmt::format("{}.{}", task.token.substr(0, 8), task.source)},
-        {"projectId", task.project_id},
-        {"source", task.source},
-        {"provider", task.nodes.empty() ? std::string() : task.nodes.front().provider},
-    });
-}
-
 }  // namespace
 
 Outcome TaskService::execute(const Json& arguments, const std::string& key_id) {
@@ -51,7 +40,12 @@ Outcome TaskService::execute(const Json& arguments, const std::string& key_id) {
         Token token = use_counted(spec, options, key_id);
         started_.fetch_add(1, std::memory_order_relaxed);
         monitor_.track(token);
-        return Outcome::success(execute_body(engine_.status(token)));
+        // From the task itself: with useExisting the token may name a task started from
+        // another body.
+        const TaskStatus task = engine_.status(token);
+        return Outcome::success(
+            execute_body(task.token, task.project_id, task.source,
+                         task.nodes.empty() ? std::string() : task.nodes.front().provider));
     });
 }
 

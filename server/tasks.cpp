@@ -42,6 +42,15 @@ UseOptions use_options(const Json& json) {
     return o;
 }
 
+Json execute_body(const std::string& token, const std::string& project_id,
+                  const std::string& source, const std::string& provider) {
+    return Json(Json::Object{{"token", token},
+                             {"id", fmt::format("{}.{}", token.substr(0, 8), source)},
+                             {"projectId", project_id},
+                             {"source", source},
+                             {"provider", provider}});
+}
+
 Outcome require_token(const Json& arguments, std::string& token) {
     const Json* t = arguments.find("token");
     if (t && !t->is_null() && !t->is_string())

@@ -83,6 +83,9 @@ private:
     PipelineLimits limits_;
 };
 
+// RocketRide's `execute` answer: {token, id, projectId, source, provider}.
+Json execute_body(const std::string& token, const std::string& project_id,
+                  const std::string& source, const std::string& provider);
 // The task token argument, or a failure "Task token is required".
 Outcome require_token(const Json& arguments, std::string& token);
 // The `pipeline` argument (an object), or UsageError naming what is wrong.

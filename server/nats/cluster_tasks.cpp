@@ -45,15 +45,6 @@ Outcome cluster_guarded(F&& f) {
     }
 }
 
-Json execute_body(const std::string& token, const PipelineSpec& spec) {
-    const std::string provider = spec.components.empty() ? "" : spec.components.front().provider;
-    return Json(Json::Object{{"token", token},
-                             {"id", fmt::format("{}.{}", token.substr(0, 8), spec.source)},
-                             {"projectId", spec.project_id},
-                             {"source", spec.source},
-                             {"provider", provider}});
-}
-
 class ClusterTasks;
 
 // rrext_process: the object is gathered here and published whole at close (one NATS message).
@@ -194,17 +185,13 @@ void ClusterPipe::close_then(Reply reply) {
 
 Outcome ClusterTasks::execute(const Json& arguments, const std::string&) {
     return cluster_guarded([&] {
-        UseOptions options = use_options(arguments);
-        const Json& pipeline = pipeline_argument(arguments);
-        PipelineSpec spec = parse_pipeline(pipeline, options.source, limits());
-        const std::string token = options.token.empty() ? cluster::fresh_token() : options.token;
-        try {
-            front_.use(token, cluster::pipeline_for_workers(pipeline, options.source));
-        } catch (const AlreadyRunning&) {
-            if (!options.use_existing) throw;
-        }
+        const cluster::Claimed claimed =
+            cluster::claim(front_, pipeline_argument(arguments), use_options(arguments), limits());
         started_.fetch_add(1, std::memory_order_relaxed);
-        return Outcome::success(execute_body(token, spec));
+        const PipelineSpec& spec = claimed.spec;
+        return Outcome::success(execute_body(
+            claimed.token, spec.project_id, spec.source,
+            spec.components.empty() ? std::string() : spec.components.front().provider));
     });
 }
 
