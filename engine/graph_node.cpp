@@ -3,6 +3,7 @@
 #include "graph_node.hpp"
 
 #include <chrono>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -12,9 +13,22 @@ namespace sluice::detail {
 namespace {
 
 std::uint64_t now_ns() noexcept {
-    return static_cast<std::uint64_t>(
-        std::chrono::steady_clock::now().time_since_epoch().count());
+    return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
 }
+
+// Inline hand-over. A graph task (Body) that emits to an unlimited node runs that node's
+// process() itself, on the same worker, instead of spawning a task for it: a spawn, its
+// scheduling and a copy of the item cost more than a small node's body (bench/probe). Only
+// inside a graph task, so what enters from the inbox, the pool's hand-back and finish() still
+// spreads over the workers through spawned tasks; only the last target of an emit, so the
+// others of a fan-out run in parallel; and at most k_inline_depth hops deep, so a long chain
+// of unlimited nodes neither grows the stack with the input nor holds one worker for all of it.
+constexpr int k_inline_depth = 8;
+thread_local int t_inline_left = 0;  // hops this thread may still run inline (0: none)
+// Busy time stays each node's own: the time its inline hand-overs took, measured by emit while
+// the node's own process() is timed, is subtracted from that node's busy time.
+thread_local bool t_timing = false;          // the innermost running process() is timed
+thread_local std::uint64_t t_inline_ns = 0;  // inline hand-over time since that process() began
 
 // A blocking node's body only hands its item to the pool, whose queue keeps the node's
 // concurrency: in the graph it is unlimited.
@@ -57,7 +71,35 @@ void GraphNode::emit(Item item) {
         Item copy = item;  // a copy per extra consumer shares the payload
         targets[i]->put(copy);
     }
-    targets.back()->put(item);
+    pass(*targets.back(), item);
+}
+
+void GraphNode::pass(GraphNode& target, Item& item) noexcept {
+    if (t_inline_left == 0 || !target.unlimited_ || target.pool_) {
+        target.put(item);
+        return;
+    }
+    --t_inline_left;
+    // The target's time is not this node's: measured while this node's process() is timed, and
+    // subtracted from its busy time there (the target's process() restores both thread-locals).
+    const bool timing = t_timing;
+    const std::uint64_t start = timing ? now_ns() : 0;
+    target.counters_.count_arrival();
+    target.run(item);
+    if (timing) t_inline_ns += now_ns() - start;
+    ++t_inline_left;
+}
+
+void GraphNode::run_task(const Item& in) noexcept {
+    if (pool_) {
+        to_pool(in);
+        return;
+    }
+    // A task can start on a thread that is inside another (TBB runs tasks while it waits):
+    // the outer one's budget comes back when this one ends.
+    const int outer = std::exchange(t_inline_left, k_inline_depth);
+    run(in);
+    t_inline_left = outer;
 }
 
 void GraphNode::process(Item& in, Emitter& out) noexcept {
@@ -69,6 +111,8 @@ void GraphNode::process(Item& in, Emitter& out) noexcept {
     const bool exact = seen < k_timed_exactly || counters_.profiled;
     const bool timed = exact || seen % k_sample_every == 0;
     const std::uint64_t start = timed ? now_ns() : 0;
+    const bool outer_timing = std::exchange(t_timing, timed);
+    const std::uint64_t outer_inline_ns = std::exchange(t_inline_ns, 0);
     // Keep the object referenced while process() runs: if it throws after giving the item
     // away, the object must still be open when we mark it failed.
     ObjectRef object = in.object();
@@ -83,8 +127,12 @@ void GraphNode::process(Item& in, Emitter& out) noexcept {
     }
     if (timed) {
         const std::uint64_t weight = exact ? 1 : k_sample_every;
-        counters_.busy_ns.fetch_add((now_ns() - start) * weight, std::memory_order_relaxed);
+        const std::uint64_t took = now_ns() - start;
+        const std::uint64_t own = took > t_inline_ns ? took - t_inline_ns : 0;
+        counters_.busy_ns.fetch_add(own * weight, std::memory_order_relaxed);
     }
+    t_timing = outer_timing;
+    t_inline_ns = outer_inline_ns;
 }
 
 // On a worker inside the arena. reserve_wait: the graph is not idle (a drain does not go on)
@@ -117,7 +165,8 @@ void GraphNode::run_in_pool(Item& in) noexcept {
         // No memory for the hand-back: what the body emitted cannot reach the graph, so its
         // objects fail rather than complete as if whole.
         for (const Item& item : items ? *items : out.items)
-            record_failure(item.object(), "out of memory handing what it emitted back to the graph");
+            record_failure(item.object(),
+                           "out of memory handing what it emitted back to the graph");
         graph_.release_wait();
     }
 }

@@ -64,10 +64,16 @@ public:
     // one hands it to the pool.
     void accept_in_arena(Item& item) noexcept {
         counters_.count_arrival();
-        if (pool_) to_pool(item);
-        else if (unlimited_) run(item);
-        else function_.try_put(item);
+        if (pool_)
+            to_pool(item);
+        else if (unlimited_)
+            run(item);
+        else
+            function_.try_put(item);
     }
+    // Hands each item to the nodes routed from its lane. Inside a graph task, the last (or
+    // only) target of an unlimited node runs right here instead of in a task of its own (see
+    // "inline hand-over" in graph_node.cpp).
     void emit(Item item) override;
     std::stop_token stop_token() const noexcept override;
     void add_route(Lane lane, GraphNode* target) {
@@ -84,12 +90,16 @@ private:
     struct Body {
         GraphNode* self;
         tbb::flow::continue_msg operator()(const Item& in) const {
-            if (self->pool_) self->to_pool(in);
-            else self->run(in);
+            self->run_task(in);
             return {};
         }
     };
+    // The body of this node's graph task: may hand items on inline (emit).
+    void run_task(const Item& in) noexcept;
     void run(const Item& in) noexcept { process(const_cast<Item&>(in), *this); }
+    // Gives `item` to `target`: inline when this thread may still hand over inline and the
+    // target runs any number of items at once in the arena, else through its graph node.
+    void pass(GraphNode& target, Item& item) noexcept;
     // Counts, times and calls Node::process, keeping every exception inside.
     void process(Item& in, Emitter& out) noexcept;
     void to_pool(const Item& in) noexcept;
