@@ -45,8 +45,12 @@ ObjectState::Problems& ObjectState::problems() {
 
 Result ObjectState::take_result() {
     Result r;
-    r.name = std::string(name_view());
-    if (info_) r.path = info_->path;
+    // The id is not copied into the name as well (a second allocation per object): an unnamed
+    // object's name stays empty, and serialising names it by its id.
+    if (info_) {
+        r.name = info_->name;
+        r.path = info_->path;
+    }
     r.object_id = std::string(id_view());
     r.fields.reserve(slots.size());
     for (Slot& s : slots) {

@@ -62,6 +62,7 @@ Result result_from_json(std::string_view json) {
     result.name = document.get_string("name");
     result.path = document.get_string("path");
     result.object_id = document.get_string("objectId");
+    if (result.name == result.object_id) result.name.clear();  // named by its id: none was given
     result.error = document.get_string("error");
     if (const Json* warnings = document.find("warnings"))
         result.warnings = strings(*warnings, "warnings");

@@ -65,7 +65,7 @@ void append_value(std::string& out, Lane lane, std::string_view value) {
 }
 
 std::size_t estimated_size(const Result& result) noexcept {
-    std::size_t size = 64 + result.name.size() + result.path.size() + result.error.size();
+    std::size_t size = 64 + result.display_name().size() + result.path.size() + result.error.size();
     for (const ResultField& field : result.fields) {
         size += 2 * field.key.size() + 32;
         for (const std::string& value : field.values) size += value.size() * 4 / 3 + 8;
@@ -85,7 +85,7 @@ std::string to_json(const Result& result) {
     std::string out;
     out.reserve(estimated_size(result));
     out += "{\"name\":";
-    append_json_string(out, result.name);
+    append_json_string(out, result.display_name());
     out += ",\"path\":";
     append_json_string(out, result.path);
     out += ",\"objectId\":";

@@ -19,21 +19,24 @@ struct ResultField {
 };
 
 struct Result {
-    std::string name;       // ObjectInfo::name, or a fresh UUID
+    // ObjectInfo::name as sent; empty when the sender gave none (most do not): such an object
+    // is named by its id, which to_json writes as its "name" and display_name() returns.
+    std::string name;
     std::string path;
     std::string object_id;  // a fresh UUID per object
     std::vector<ResultField> fields;
-    std::string error;  // empty when the object completed; else why it failed
+    std::string error;                  // empty when the object completed; else why it failed
     std::vector<std::string> warnings;  // problems that did not fail the object
 
     bool ok() const noexcept { return error.empty(); }
+    std::string_view display_name() const noexcept { return name.empty() ? object_id : name; }
     const ResultField* field(std::string_view key) const noexcept;
 };
 
-// The RocketRide result shape: {"name","path","objectId","result_types":{key: lane},
-// key: [values...], "error"?, "warnings"?}. Text lanes are strings, JSON lanes (documents, questions,
-// answers, classifications) are embedded when their value is valid JSON, binary lanes are
-// base64. No `result_types` key when nothing was collected.
+// The RocketRide result shape: {"name" (display_name()),"path","objectId","result_types":{key:
+// lane}, key: [values...], "error"?, "warnings"?}. Text lanes are strings, JSON lanes (documents,
+// questions, answers, classifications) are embedded when their value is valid JSON, binary lanes
+// are base64. No `result_types` key when nothing was collected.
 std::string to_json(const Result& result);
 // The inverse, for results that crossed a process boundary (cluster mode): binary lanes are
 // base64-decoded, embedded JSON values come back as compact JSON text. Throws JsonError for

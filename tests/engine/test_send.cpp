@@ -1,5 +1,6 @@
 // Sending objects through pipelines: results, lanes, streaming pipes, counters.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "support/checks.hpp"
 #include "support/test_nodes.hpp"
@@ -24,15 +25,21 @@ TEST_CASE("send through the echo pipeline returns the text plus a blank line") {
     check_accounting(engine.terminate(tok).get());
 }
 
-TEST_CASE("an object without a name is named by a fresh UUID distinct from its object id") {
+TEST_CASE("an object without a name is named by its fresh UUID object id") {
     Engine engine;
     Token tok = engine.use(k_echo_pipeline);
     Result a = engine.send(tok, "x");
     Result b = engine.send(tok, "x");
-    CHECK(is_uuid(a.name));
     CHECK(is_uuid(a.object_id));
     CHECK(a.object_id != b.object_id);
-    CHECK(a.name == a.object_id);  // no name given: the object is named by its id
+    CHECK(a.name.empty());  // none was given
+    CHECK(a.display_name() == a.object_id);
+    const std::string json = to_json(a);
+    CHECK(json.find(fmt::format(R"("name":"{0}","path":"","objectId":"{0}")", a.object_id)) !=
+          std::string::npos);
+    // Read back, the name written from the id is again no name.
+    CHECK(result_from_json(json).name.empty());
+    CHECK(result_from_json(json).display_name() == a.object_id);
 }
 
 TEST_CASE("binary data travels on tags, which the echo pipeline does not collect") {
