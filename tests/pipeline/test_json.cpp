@@ -27,7 +27,7 @@ JsonError parse_error(std::string_view text) {
     return JsonError("", 0, 0, 0);
 }
 
-std::string quoted(std::string_view text) {
+std::string json_quoted(std::string_view text) {
     std::string out;
     sluice::append_json_string(out, text);
     return out;
@@ -225,11 +225,11 @@ TEST_CASE("dump keeps doubles as doubles and writes non-finite numbers as null")
 }
 
 TEST_CASE("append_json_string escapes quotes, backslashes and control characters") {
-    CHECK(quoted("plain") == "\"plain\"");
-    CHECK(quoted("a\"b\\c") == R"("a\"b\\c")");
-    CHECK(quoted("\n\t\r\b\f") == R"("\n\t\r\b\f")");
-    CHECK(quoted(std::string("\x01\x1f\0", 3)) == R"("\u0001\u001f\u0000")");
-    CHECK(quoted("/\x7f") == "\"/\x7f\"");
+    CHECK(json_quoted("plain") == "\"plain\"");
+    CHECK(json_quoted("a\"b\\c") == R"("a\"b\\c")");
+    CHECK(json_quoted("\n\t\r\b\f") == R"("\n\t\r\b\f")");
+    CHECK(json_quoted(std::string("\x01\x1f\0", 3)) == R"("\u0001\u001f\u0000")");
+    CHECK(json_quoted("/\x7f") == "\"/\x7f\"");
     std::string out = "x";
     sluice::append_json_string(out, "");
     CHECK(out == "x\"\"");
@@ -237,21 +237,21 @@ TEST_CASE("append_json_string escapes quotes, backslashes and control characters
 
 TEST_CASE("append_json_string passes valid UTF-8 through unchanged") {
     std::string text = "caf\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF \xEF\xBF\xBD";
-    CHECK(quoted(text) == "\"" + text + "\"");
+    CHECK(json_quoted(text) == "\"" + text + "\"");
 }
 
 TEST_CASE("append_json_string replaces each invalid UTF-8 sequence with U+FFFD") {
     const std::string r = "\xEF\xBF\xBD";
-    CHECK(quoted("a\x80z") == "\"a" + r + "z\"");                 // stray continuation byte
-    CHECK(quoted("\xC0\xAF") == "\"" + r + r + "\"");             // overlong lead C0
-    CHECK(quoted("\xE0\x80\xAF") == "\"" + r + r + r + "\"");     // overlong 3-byte form
-    CHECK(quoted("\xED\xA0\x80") == "\"" + r + r + r + "\"");     // UTF-16 surrogate
-    CHECK(quoted("\xF4\x90\x80\x80") == "\"" + r + r + r + r + "\"");  // above U+10FFFF
-    CHECK(quoted("\xF5") == "\"" + r + "\"");                     // never a lead byte
-    CHECK(quoted("x\xE2\x82") == "\"x" + r + "\"");               // truncated at the end
-    CHECK(quoted("\xE2\x82z") == "\"" + r + "z\"");               // truncated mid-text
-    CHECK(quoted("\xF0\x9F\x98" "\"") == "\"" + r + "\\\"\"");    // cut short by a quote
-    CHECK(Json::parse(quoted("\xFF\xFE ok")).as_string() == r + r + " ok");
+    CHECK(json_quoted("a\x80z") == "\"a" + r + "z\"");                 // stray continuation byte
+    CHECK(json_quoted("\xC0\xAF") == "\"" + r + r + "\"");             // overlong lead C0
+    CHECK(json_quoted("\xE0\x80\xAF") == "\"" + r + r + r + "\"");     // overlong 3-byte form
+    CHECK(json_quoted("\xED\xA0\x80") == "\"" + r + r + r + "\"");     // UTF-16 surrogate
+    CHECK(json_quoted("\xF4\x90\x80\x80") == "\"" + r + r + r + r + "\"");  // above U+10FFFF
+    CHECK(json_quoted("\xF5") == "\"" + r + "\"");                     // never a lead byte
+    CHECK(json_quoted("x\xE2\x82") == "\"x" + r + "\"");               // truncated at the end
+    CHECK(json_quoted("\xE2\x82z") == "\"" + r + "z\"");               // truncated mid-text
+    CHECK(json_quoted("\xF0\x9F\x98" "\"") == "\"" + r + "\\\"\"");    // cut short by a quote
+    CHECK(Json::parse(json_quoted("\xFF\xFE ok")).as_string() == r + r + " ok");
 }
 
 TEST_CASE("Json types have lowercase names") {
