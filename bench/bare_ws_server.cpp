@@ -33,10 +33,17 @@ struct Counters {
     std::atomic<std::uint64_t> opened{0}, closed{0};
 };
 
+// What every session of one server shares.
+struct Shared {
+    std::string key;
+    Counters counters;
+    BareHops hops;
+    net::io_context* elsewhere = nullptr;  // BareHops::close_elsewhere: the engine's stand-in
+};
+
 class BareSession : public std::enable_shared_from_this<BareSession> {
 public:
-    BareSession(tcp::socket socket, Counters& counters, const std::string& key)
-        : ws_(std::move(socket)), counters_(counters), key_(key) {}
+    BareSession(tcp::socket socket, Shared& shared) : ws_(std::move(socket)), shared_(shared) {}
 
     void start() {
         http::async_read(ws_.next_layer(), buffer_, upgrade_,
@@ -66,8 +73,22 @@ private:
         std::string frame = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
         DapRequest request = sluice::server::parse_request(frame, ws_.got_binary());
-        answer_ = sluice::server::response_text(next_seq_++, request.seq, request.command,
-                                                answer(request));
+        closing_ = false;
+        Outcome outcome = answer(request);
+        auto reply = [self = shared_from_this(), seq = request.seq,
+                      command = std::move(request.command),
+                      outcome = std::move(outcome)] { self->write(seq, command, outcome); };
+        if (closing_ && shared_.hops.close_elsewhere)
+            net::post(*shared_.elsewhere, [strand = ws_.get_executor(), reply = std::move(reply)] {
+                net::post(strand, std::move(reply));
+            });
+        else if (shared_.hops.post_responses)
+            net::post(ws_.get_executor(), std::move(reply));
+        else
+            reply();
+    }
+    void write(std::int64_t request_seq, const std::string& command, const Outcome& outcome) {
+        answer_ = sluice::server::response_text(next_seq_++, request_seq, command, outcome);
         ws_.text(true);
         ws_.async_write(net::buffer(answer_),
                         beast::bind_front_handler(&BareSession::on_write, shared_from_this()));
@@ -88,11 +109,11 @@ private:
         return process(request);
     }
     Outcome authenticate(const DapRequest& request) {
-        if (request.arguments.get_string("auth") != key_)
+        if (request.arguments.get_string("auth") != shared_.key)
             return Outcome::fail(Failure::unauthorized, "Invalid API key");
         authenticated_ = true;
         return Outcome::success(Json(Json::Object{{"userId", "local"},
-                                                  {"userToken", key_},
+                                                  {"userToken", shared_.key},
                                                   {"displayName", "sluice"},
                                                   {"capabilities", Json(Json::Array{})}}));
     }
@@ -100,7 +121,7 @@ private:
     Outcome process(const DapRequest& request) {
         const std::string subcommand = request.arguments.get_string("subcommand");
         if (subcommand == "open") {
-            counters_.opened.fetch_add(1, std::memory_order_relaxed);
+            shared_.counters.opened.fetch_add(1, std::memory_order_relaxed);
             return Outcome::success(Json(Json::Object{{"pipe_id", ++last_pipe_}}));
         }
         const Json* id = request.arguments.find("pipe_id");
@@ -112,7 +133,8 @@ private:
             return request.has_data ? Outcome::success()
                                     : Outcome::fail(Failure::bad_request, "write needs data");
         if (subcommand == "close") {
-            counters_.closed.fetch_add(1, std::memory_order_relaxed);
+            closing_ = true;
+            shared_.counters.closed.fetch_add(1, std::memory_order_relaxed);
             return Outcome::success_text(BareWsServer::k_close_body);
         }
         return Outcome::fail(Failure::bad_request,
@@ -123,11 +145,11 @@ private:
     beast::flat_buffer buffer_;
     http::request<http::string_body> upgrade_;
     std::string answer_;  // the one answer being written
-    Counters& counters_;
-    const std::string& key_;
+    Shared& shared_;
     std::int64_t next_seq_ = 1;
     std::int64_t last_pipe_ = 0;
     bool authenticated_ = false;
+    bool closing_ = false;  // the request being answered is a pipe close
 };
 
 }  // namespace
@@ -137,12 +159,12 @@ const std::string BareWsServer::k_close_body =
     R"("objectId":"5a0017c8-1ec4-4889-8b91-52d8126e8a21","result_types":{"text":"text"},)"
     R"("text":["tiny object\n\n"]})";
 
-// Declared in the order of need: the sessions the loop's destructor drops still name the key
-// and the counters.
+// Declared in the order of need: the sessions the loops' destructors drop still name `shared`,
+// and a session held by `elsewhere` closes its socket while `ioc` still exists.
 struct BareWsServer::State {
-    std::string key;
-    Counters counters;
+    Shared shared;
     net::io_context ioc;
+    net::io_context elsewhere;
     tcp::acceptor acceptor{net::make_strand(ioc)};
     unsigned short port = 0;
     std::vector<std::thread> threads;
@@ -151,14 +173,17 @@ struct BareWsServer::State {
         acceptor.async_accept(
             net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
                 if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-                if (!ec) std::make_shared<BareSession>(std::move(socket), counters, key)->start();
+                if (!ec) std::make_shared<BareSession>(std::move(socket), shared)->start();
                 accept();
             });
     }
 };
 
-BareWsServer::BareWsServer(unsigned io_threads, std::string key) : state_(new State) {
-    state_->key = std::move(key);
+BareWsServer::BareWsServer(unsigned io_threads, std::string key, BareHops hops)
+    : state_(new State) {
+    state_->shared.key = std::move(key);
+    state_->shared.hops = hops;
+    state_->shared.elsewhere = &state_->elsewhere;
     tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
     state_->acceptor.open(endpoint.protocol());
     state_->acceptor.bind(endpoint);
@@ -167,19 +192,25 @@ BareWsServer::BareWsServer(unsigned io_threads, std::string key) : state_(new St
     state_->accept();
     for (unsigned i = 0; i < std::max(1u, io_threads); ++i)
         state_->threads.emplace_back([s = state_.get()] { s->ioc.run(); });
+    if (hops.close_elsewhere)
+        state_->threads.emplace_back([s = state_.get()] {
+            auto busy = net::make_work_guard(s->elsewhere);
+            s->elsewhere.run();
+        });
 }
 
 // Stopping the loop drops the sessions' pending handlers (and the sessions with them).
 BareWsServer::~BareWsServer() {
     state_->ioc.stop();
+    state_->elsewhere.stop();
     for (std::thread& t : state_->threads) t.join();
 }
 
 unsigned short BareWsServer::port() const noexcept { return state_->port; }
 
 BareCounts BareWsServer::counts() const noexcept {
-    return {state_->counters.opened.load(std::memory_order_relaxed),
-            state_->counters.closed.load(std::memory_order_relaxed)};
+    const Counters& c = state_->shared.counters;
+    return {c.opened.load(std::memory_order_relaxed), c.closed.load(std::memory_order_relaxed)};
 }
 
 }  // namespace bench

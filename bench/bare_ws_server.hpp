@@ -16,6 +16,15 @@ struct BareCounts {
     std::uint64_t opened = 0, closed = 0;
 };
 
+// What the bare server can add back of sluice's path, one piece at a time, to measure what
+// each costs (the probe's runs; scenario 7's baseline uses none).
+struct BareHops {
+    bool post_responses = false;   // every answer posted to its connection's strand, as
+                                   // WsSession::respond does
+    bool close_elsewhere = false;  // the close answered from another thread and posted back, as
+                                   // the engine's worker answers a pipe close
+};
+
 class BareWsServer {
 public:
     // The response body sluice's echo pipeline sends for a pipe close of "tiny object" (copied
@@ -24,7 +33,7 @@ public:
 
     // Listens on 127.0.0.1 (an ephemeral port) and serves on `io_threads` threads until
     // destroyed. A connection must send `auth` with `key` before anything else.
-    BareWsServer(unsigned io_threads, std::string key);
+    BareWsServer(unsigned io_threads, std::string key, BareHops hops = {});
     ~BareWsServer();
     BareWsServer(const BareWsServer&) = delete;
     BareWsServer& operator=(const BareWsServer&) = delete;

@@ -1,7 +1,8 @@
 // server_per_object.cpp — instructions per object on the server side of scenario 7, under
 // callgrind: one DapClient on the main thread sends N objects (rrext_process open, write,
 // close) to an in-process `sluice serve` running the echo pipeline ("sluice") or to the bare
-// Beast server ("bare"), both on ServeOptions' default I/O threads. Only the loop is dumped
+// Beast server ("bare"; "bare-posted" and "bare-hopped" add sluice's thread hops back, see
+// BareHops), all on ServeOptions' default I/O threads. Only the loop is dumped
 // (part 1), each thread on its own (--separate-threads=yes): the server's share is every
 // thread but the first. bench/probe/server_per_object.sh runs both and divides.
 //   valgrind --tool=callgrind --separate-threads=yes
@@ -59,8 +60,8 @@ double run_sluice(std::size_t n) {
     return seconds;
 }
 
-double run_bare(std::size_t n) {
-    bench::BareWsServer bare(sluice::server::ServeOptions{}.io_threads, k_key);
+double run_bare(std::size_t n, bench::BareHops hops) {
+    bench::BareWsServer bare(sluice::server::ServeOptions{}.io_threads, k_key, hops);
     bench::DapClient client(bare.port(), k_key);
     return measured(client, "bare", n);
 }
@@ -69,13 +70,20 @@ double run_bare(std::size_t n) {
 
 int main(int argc, char** argv) {
     const std::string what = argc == 3 ? argv[1] : "";
-    if (what != "sluice" && what != "bare") {
-        std::fprintf(stderr, "usage: %s sluice|bare N\n", argv[0]);
+    // The bare server with sluice's hops added back: every answer posted to the strand, and
+    // the close answered from another thread.
+    const bench::BareHops posted{.post_responses = true};
+    const bench::BareHops hopped{.post_responses = true, .close_elsewhere = true};
+    if (what != "sluice" && what != "bare" && what != "bare-posted" && what != "bare-hopped") {
+        std::fprintf(stderr, "usage: %s sluice|bare|bare-posted|bare-hopped N\n", argv[0]);
         return 2;
     }
     const std::size_t n = std::stoul(argv[2]);
     bench::register_bench_nodes();
-    const double seconds = what == "sluice" ? run_sluice(n) : run_bare(n);
+    const double seconds = what == "sluice"        ? run_sluice(n)
+                           : what == "bare"        ? run_bare(n, {})
+                           : what == "bare-posted" ? run_bare(n, posted)
+                                                   : run_bare(n, hopped);
     fmt::print("{} n={}: {:.0f} us per object\n", what, n, seconds * 1e6 / static_cast<double>(n));
     return 0;
 }
