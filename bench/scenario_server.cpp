@@ -7,6 +7,7 @@
 // of the protocol on this machine).
 #include <atomic>
 #include <barrier>
+#include <exception>
 #include <thread>
 
 #include <fmt/format.h>
@@ -32,20 +33,31 @@ struct Measured {
 };
 
 // `threads` producers each run `send` until `seconds` have passed; objects/s and latencies.
+// A producer that fails (a refused request, a lost connection) stops them all, and its error
+// is rethrown here once every producer has returned.
 template <typename Send>
 Measured drive(unsigned threads, double seconds, Send send) {
     std::vector<std::vector<double>> latencies(threads);
     std::barrier start(threads + 1);
     std::atomic<bool> stop{false};
+    std::vector<std::exception_ptr> errors(threads);
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t)
         pool.emplace_back([&, t] {
-            auto worker = send(t);  // connect before the clock starts
-            start.arrive_and_wait();
-            while (!stop.load(std::memory_order_relaxed)) {
-                const auto at = Clock::now();
-                if (!worker()) throw AccountingError("7_server: a result lacks its text");
-                latencies[t].push_back(seconds_since(at) * 1e6);
+            bool started = false;
+            try {
+                auto worker = send(t);  // connect before the clock starts
+                started = true;
+                start.arrive_and_wait();
+                while (!stop.load(std::memory_order_relaxed)) {
+                    const auto at = Clock::now();
+                    if (!worker()) throw AccountingError("7_server: a result lacks its text");
+                    latencies[t].push_back(seconds_since(at) * 1e6);
+                }
+            } catch (...) {
+                errors[t] = std::current_exception();
+                stop.store(true, std::memory_order_relaxed);  // read after join: no ordering
+                if (!started) start.arrive_and_wait();
             }
         });
     start.arrive_and_wait();
@@ -54,6 +66,8 @@ Measured drive(unsigned threads, double seconds, Send send) {
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     stop.store(true);
     for (auto& t : pool) t.join();
+    for (const std::exception_ptr& e : errors)
+        if (e) std::rethrow_exception(e);
     Measured m;
     for (auto& l : latencies) m.latencies_us.insert(m.latencies_us.end(), l.begin(), l.end());
     m.items_per_s = static_cast<double>(m.latencies_us.size()) / seconds_since(began);
@@ -161,7 +175,15 @@ void run_server(Context& ctx) {
     options.default_ttl = 0;
     sluice::server::Server server(options, sluice::server::ApiKeys::load(k_key, std::nullopt));
     const unsigned short port = server.listen().port();
-    std::thread serving([&] { server.run(); });
+    // Stopped and joined however the scenario ends (a failed run throws).
+    struct Serving {
+        sluice::server::Server& server;
+        std::thread thread;
+        ~Serving() {
+            server.stop();
+            thread.join();
+        }
+    } serving{server, std::thread([&] { server.run(); })};
     BareWsServer bare(options.io_threads, k_key);
 
     std::vector<unsigned> connection_counts{1, 4};
@@ -175,8 +197,6 @@ void run_server(Context& ctx) {
                     [&] { return run_bare(bare, connections, window, sides); }});
         report(ctx, connections, rates, sides);
     }
-    server.stop();
-    serving.join();
 }
 
 }  // namespace bench
