@@ -75,17 +75,18 @@ private:
         DapRequest request = sluice::server::parse_request(frame, ws_.got_binary());
         closing_ = false;
         Outcome outcome = answer(request);
+        const BareHops& hops = shared_.hops;
+        if (!hops.post_responses && !(closing_ && hops.close_elsewhere))
+            return write(request.seq, request.command, outcome);  // the baseline: no hop
         auto reply = [self = shared_from_this(), seq = request.seq,
                       command = std::move(request.command),
                       outcome = std::move(outcome)] { self->write(seq, command, outcome); };
-        if (closing_ && shared_.hops.close_elsewhere)
+        if (closing_ && hops.close_elsewhere)
             net::post(*shared_.elsewhere, [strand = ws_.get_executor(), reply = std::move(reply)] {
                 net::post(strand, std::move(reply));
             });
-        else if (shared_.hops.post_responses)
-            net::post(ws_.get_executor(), std::move(reply));
         else
-            reply();
+            net::post(ws_.get_executor(), std::move(reply));
     }
     void write(std::int64_t request_seq, const std::string& command, const Outcome& outcome) {
         answer_ = sluice::server::response_text(next_seq_++, request_seq, command, outcome);
