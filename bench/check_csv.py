@@ -46,6 +46,10 @@ def main():
             fail(f"no row for scenario {name}")
         if name not in ("6_memory",) and not any(float(r["accepted"]) > 0 for r in sent):
             fail(f"scenario {name} accounted for no objects")
+    if "7_server" in expected:
+        bare = [r for r in rows if r["metric"] == "items_per_s_vs_bare_beast"]
+        if not bare or any(float(r["baseline_median"]) <= 0 for r in bare):
+            fail("scenario 7_server has no measured bare Beast baseline (items_per_s_vs_bare_beast)")
     print(f"bench_smoke: {len(rows)} rows parse; every object accounted for")
 
 

@@ -50,21 +50,23 @@ void check_accounting(const sluice::TaskStatus& status, std::uint64_t expected,
 
 Paired alternate(int reps, const std::function<double()>& run_sluice,
                  const std::function<double()>& run_baseline) {
-    Paired p;
+    std::vector<std::vector<double>> values = rotate(reps, {run_sluice, run_baseline});
+    return Paired{std::move(values[0]), std::move(values[1])};
+}
+
+std::vector<std::vector<double>> rotate(int reps,
+                                        const std::vector<std::function<double()>>& sides) {
+    const std::size_t n = sides.size();
+    std::vector<std::vector<double>> values(n);
     // One untimed round of each first: thread pools, allocator arenas and caches warm up.
-    run_sluice();
-    run_baseline();
-    for (int i = 0; i < reps; ++i) {
-        // Alternating the order keeps a drifting machine from favouring one side.
-        if (i % 2 == 0) {
-            p.sluice.push_back(run_sluice());
-            p.baseline.push_back(run_baseline());
-        } else {
-            p.baseline.push_back(run_baseline());
-            p.sluice.push_back(run_sluice());
+    for (const auto& side : sides) side();
+    // Rotating the order keeps a drifting machine from favouring one side.
+    for (int i = 0; i < reps; ++i)
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t side = (static_cast<std::size_t>(i) + k) % n;
+            values[side].push_back(sides[side]());
         }
-    }
-    return p;
+    return values;
 }
 
 namespace {

@@ -75,6 +75,11 @@ struct Paired {
 Paired alternate(int reps, const std::function<double()>& run_sluice,
                  const std::function<double()>& run_baseline);
 
+// The same for any number of sides: one untimed round of each, then `reps` rounds with the
+// first side rotating (round i starts at side i mod n). Returns each side's values, in order.
+std::vector<std::vector<double>> rotate(int reps,
+                                        const std::vector<std::function<double()>>& sides);
+
 using Clock = std::chrono::steady_clock;
 inline double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
