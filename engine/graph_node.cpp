@@ -150,6 +150,16 @@ void GraphNode::to_pool(const Item& in) noexcept {
 // On a pool thread, outside the arena. A cancelled task's items are dropped unprocessed: their
 // objects were answered when it was cancelled.
 void GraphNode::run_in_pool(Item& in) noexcept {
+    // The graph stays busy until this function has returned, not only until the task it
+    // enqueues below ran: that task can run on a worker and release its wait while this thread
+    // is still inside enqueue(), and a drain that then found the graph idle would free the
+    // arena under it (TSan: a worker's free_arena against this thread's advertise_new_work).
+    // Declared first, so it is released last, after every Item here is gone.
+    struct HoldGraph {
+        tbb::flow::graph& graph;
+        explicit HoldGraph(tbb::flow::graph& g) : graph(g) { graph.reserve_wait(); }
+        ~HoldGraph() { graph.release_wait(); }
+    } hold(graph_);
     PoolEmitter out(*this);
     if (!task_.cancelled()) process(in, out);
     in = Item();  // the object's reference goes now, not with the arena task

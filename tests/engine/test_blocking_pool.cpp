@@ -100,6 +100,23 @@ TEST_CASE("terminate drains what waits in the pool; the deadline drops it unproc
     CHECK(valve->arrivals() == 3);
 }
 
+TEST_CASE("a drain that ends as the pool hands its last item back frees the arena after it") {
+    // The race TSan found: the pool thread's arena.enqueue() of the hand-back had not returned
+    // when the enqueued task ran, the graph went idle, and the drain buried the arena. Each
+    // round ends a task right behind its pool work, so under TSan a regression reports here.
+    register_test_nodes();
+    Engine engine(EngineOptions{.worker_threads = 2, .blocking_threads = 2});
+    for (int round = 0; round < 200; ++round) {
+        INFO("round ", round);
+        Token tok = engine.use(chain_pipeline({"test_blocking_sleep"}, R"({"ms": 0})"));
+        std::future<Result> result = engine.send_async(tok, "x");
+        TaskStatus final_status = engine.terminate(tok).get();
+        REQUIRE(final_status.state == TaskState::Terminated);
+        REQUIRE(final_status.completed == 1);
+        CHECK(text_of(result.get()) == "x\n\n");
+    }
+}
+
 }  // TEST_SUITE
 
 TEST_SUITE("isolation") {
