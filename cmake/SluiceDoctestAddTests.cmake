@@ -49,10 +49,12 @@ foreach(kind IN ITEMS unit stress)
     list_cases(cases "--test-suite=stress")
     set(label stress)
     set(timeout ${STRESS_TIMEOUT})
+    set(cost 400)  # long: started first in a fresh tree, beside the short cases
   else()
     list_cases(cases "--test-suite-exclude=stress")
     set(label ${LABEL})
     set(timeout ${TIMEOUT})
+    set(cost 0)
   endif()
   foreach(placeholder_name IN LISTS cases)
     if(placeholder_name IN_LIST seen)
@@ -72,7 +74,7 @@ foreach(kind IN ITEMS unit stress)
       string(APPEND args " [==[${a}]==]")
     endforeach()
     string(APPEND script "add_test([==[${name}]==] [==[${EXE}]==] [==[${filter}]==] --case-sensitive=true${args})\n"
-           "set_tests_properties([==[${name}]==] PROPERTIES LABELS ${label} TIMEOUT ${timeout} "
+           "set_tests_properties([==[${name}]==] PROPERTIES LABELS ${label} TIMEOUT ${timeout} COST ${cost} "
            "WORKING_DIRECTORY [==[${WORKDIR}]==])\n")
   endforeach()
 endforeach()

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "nodes/node_harness.hpp"
+#include "support/scale.hpp"
 
 using namespace sluice;
 using namespace sluice::test;
@@ -88,7 +89,7 @@ TEST_CASE("anonymize config errors name the component and the fix") {
           "{\"name\": ..., \"regex\": ...}");
 }
 
-TEST_CASE("anonymize masks a 10 MB text in linear time") {
+TEST_CASE("anonymize masks a 10 MB text in linear time" * sluice::test::scale_test()) {
     const std::string_view unit =
         "Dear Ana, write to ana.lopez@example.org or call 212-555-0142; card 4111-1111-1111-1111. ";
     const std::string text = repeated(unit, 10'000'000);

@@ -1,5 +1,6 @@
 // dedupe: drops repeated payloads within a task, with bounded memory.
 #include "nodes/node_harness.hpp"
+#include "support/scale.hpp"
 
 using namespace sluice;
 using namespace sluice::test;
@@ -35,7 +36,7 @@ TEST_CASE("dedupe forgets the oldest payload once max_entries is reached") {
           std::vector<std::string>{"a", "b", "c", "a"});
 }
 
-TEST_CASE("dedupe handles 10 MB payloads and invalid UTF-8 by bytes") {
+TEST_CASE("dedupe handles 10 MB payloads and invalid UTF-8 by bytes" * sluice::test::scale_test()) {
     const std::string big = repeated("x\xFF", 10'000'000);
     std::string other = big;
     other.back() = 'y';

@@ -1,5 +1,6 @@
 // parse: text by MIME type, CSV/JSON rows on table, HTML visible text, warnings not failures.
 #include "nodes/node_harness.hpp"
+#include "support/scale.hpp"
 
 using namespace sluice;
 using namespace sluice::test;
@@ -71,7 +72,7 @@ TEST_CASE("parse fails an object whose application/json is not JSON, naming the 
     CHECK(r.error.ends_with("); fix the data or send it as text/plain"));
 }
 
-TEST_CASE("parse reads a 10 MB html and a 10 MB csv object") {
+TEST_CASE("parse reads a 10 MB html and a 10 MB csv object" * sluice::test::scale_test()) {
     const std::string_view unit = "<div><p>Lorem &amp; ipsum <i>dolor</i></p><script>x()</script></div>";
     const std::string html = repeated(unit, 10'500'000);
     auto t0 = std::chrono::steady_clock::now();

@@ -1,5 +1,6 @@
 // preprocessor_langchain / splitter: chunk sizes, overlap, strategies, offsets, UTF-8, config.
 #include "nodes/node_harness.hpp"
+#include "support/scale.hpp"
 
 using namespace sluice;
 using namespace sluice::test;
@@ -119,7 +120,7 @@ TEST_CASE("splitter config errors name the component and the fix") {
           "MarkdownTextSplitter, or set \"strategy\"");
 }
 
-TEST_CASE("the splitter cuts a 10 MB text into chunks that cover it in order") {
+TEST_CASE("the splitter cuts a 10 MB text into chunks that cover it in order" * sluice::test::scale_test()) {
     const std::string text = repeated("Grüße, world. Línea ñ dos!\nThird line here\n\n", 10'000'000);
     auto t0 = std::chrono::steady_clock::now();
     std::vector<Doc> docs = split(R"({"chunk_size": 1000, "chunk_overlap": 100})", text);

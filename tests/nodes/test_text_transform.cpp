@@ -1,5 +1,6 @@
 // text_transform: case, trim, whitespace, regex replace, in order.
 #include "nodes/node_harness.hpp"
+#include "support/scale.hpp"
 
 using namespace sluice;
 using namespace sluice::test;
@@ -28,7 +29,7 @@ TEST_CASE("text_transform keeps empty text empty and repairs invalid UTF-8") {
     CHECK(transformed(R"(["upper"])", "a\xC3") == "A\xEF\xBF\xBD");
 }
 
-TEST_CASE("text_transform rewrites a 10 MB text") {
+TEST_CASE("text_transform rewrites a 10 MB text" * sluice::test::scale_test()) {
     const std::string big = repeated("Mixed CASE  text, ok.\n", 10'000'000);
     const std::string out = transformed(R"(["lower", "normalize_whitespace", {"replace": "ok", "with": "OK"}])", big);
     CHECK(out.size() == big.size() / 22 * 21 - 1);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "pipeline_fixture.hpp"
+#include "support/scale.hpp"
 
 using namespace sluice;
 using namespace sluice::pipeline_test;
@@ -59,7 +60,7 @@ TEST_SUITE("validation") {
                   "", "pipeline has 4 components; the limit is 3 (max_components)");
     }
 
-    TEST_CASE("a 100,000-component chain validates under a raised limit, in topological order") {
+    TEST_CASE("a 100,000-component chain validates under a raised limit, in topological order" * sluice::test::scale_test()) {
         const std::string text = chain(100'000);
         CHECK(problems_with(text, 200'000).empty());
         register_validation_nodes();
@@ -69,7 +70,7 @@ TEST_SUITE("validation") {
         CHECK(spec.components[100'000].id == "c99999");
     }
 
-    TEST_CASE("a cycle through a 100,000-component chain is reported once, named by its ends") {
+    TEST_CASE("a cycle through a 100,000-component chain is reported once, named by its ends" * sluice::test::scale_test()) {
         std::vector<Problem> problems = problems_with(chain(100'000, true), 200'000);
         REQUIRE(problems.size() == 1);
         CHECK(problems[0].component == "c0");
@@ -88,7 +89,7 @@ TEST_SUITE("validation") {
         CHECK(problems[0].message == expected + " -> c0");
     }
 
-    TEST_CASE("a component with 200,000 distinct inputs is read in linear time") {
+    TEST_CASE("a component with 200,000 distinct inputs is read in linear time" * sluice::test::scale_test()) {
         std::string inputs;
         for (int i = 0; i < 200'000; ++i)
             inputs += fmt::format(R"({}{{"from": "x{}", "lane": "text"}})", i ? ", " : "", i);
