@@ -283,12 +283,18 @@ void WsSession::push_event(std::string event, Json body, std::string id) {
     });
 }
 
+// Answered on the strand (most requests, as they are read), the response is queued at once;
+// from any other thread (a task's result, the blocking pool) it is posted to the strand. A post
+// per answer cost about 7,000 instructions and 5 futex calls per object in scenario 7
+// (bench/probe/server_per_object.sh). Order holds either way: `seq` is taken when the response
+// is queued, and close_after_writes() is always posted, so it runs after an inline answer.
 void WsSession::respond(const Asked& asked, Outcome outcome) {
     if (!outcome.ok()) ctx_.stats.failed_requests.fetch_add(1, std::memory_order_relaxed);
     count_refusal(ctx_.stats, outcome);
-    net::post(ws_.get_executor(), [self = shared_from_this(), asked, outcome = std::move(outcome)] {
-        self->queue(response_text(self->next_seq_++, asked.seq, asked.command, outcome));
-    });
+    net::dispatch(
+        ws_.get_executor(), [self = shared_from_this(), asked, outcome = std::move(outcome)] {
+            self->queue(response_text(self->next_seq_++, asked.seq, asked.command, outcome));
+        });
 }
 
 void WsSession::queue(std::string text, bool binary) {
@@ -306,9 +312,14 @@ void WsSession::queue(std::string text, bool binary) {
         // The message being written stays: the pending write still reads its buffer.
         outbox_.erase(writing_ ? std::next(outbox_.begin()) : outbox_.begin(), outbox_.end());
         queued_bytes_ = 0;
+        close_started_ = true;  // nothing more is queued
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
-        return finished(websocket::error::closed);
+        // Posted: respond() may have queued this from inside a request's handler, which must
+        // not see its pipes and handles closed under it.
+        net::post(ws_.get_executor(),
+                  [self = shared_from_this()] { self->finished(websocket::error::closed); });
+        return;
     }
     if (!writing_) do_write();
 }
