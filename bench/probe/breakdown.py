@@ -38,9 +38,9 @@ CATEGORIES = [
     ("malloc/free (glibc)", r"malloc|free|_int_|operator new|operator delete|tcache|arena|cfree|scalable_|tbbmalloc"),
     ("oneTBB scheduler + flow graph", r"tbb::|libtbb|oneapi"),
     ("locks, futex, condvar", r"pthread_|futex|__lll|syscall|sched_yield"),
-    ("memcpy/strings", r"memcpy|memmove|memset|strlen|basic_string|char_traits"),
-    ("shared_ptr / refcounts", r"shared_ptr|_Sp_counted"),
-    ("futures/promises", r"future|promise|call_once|__once"),
+    ("memcpy/strings", r"memcpy|memmove|memset|strlen|^std::__cxx11::basic_string|char_traits"),
+    ("shared_ptr / refcounts", r"^std::.*(shared_ptr|_Sp_counted)"),
+    ("futures/promises", r"^std::.*(future|promise)|call_once|__once"),
     ("the workload (bench nodes, driver)", r"^bench::|run_sluice|run_baseline|copy_text|main$"),
     ("sluice engine", r"sluice::"),
 ]
@@ -53,7 +53,8 @@ def main():
     print(f"{path}: {total / objects:,.0f} instructions/object (self cost summed over all functions)")
     by_cat = collections.Counter()
     for (name, ob), c in costs.items():
-        key = name + " " + ob
+        # The qualified name only: a parameter list naming std::string is not string work.
+        key = name.split("(")[0] + " " + ob
         for cat, rx in CATEGORIES:
             if re.search(rx, key):
                 by_cat[cat] += c
