@@ -16,13 +16,15 @@ std::uint64_t now_ns() noexcept {
     return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
 }
 
-// Inline hand-over. A graph task (Body) that emits to an unlimited node runs that node's
-// process() itself, on the same worker, instead of spawning a task for it: a spawn, its
-// scheduling and a copy of the item cost more than a small node's body (bench/probe). Only
-// inside a graph task, so what enters from the inbox, the pool's hand-back and finish() still
-// spreads over the workers through spawned tasks; only the last target of an emit, so the
-// others of a fan-out run in parallel; and at most k_inline_depth hops deep, so a long chain
-// of unlimited nodes neither grows the stack with the input nor holds one worker for all of it.
+// Inline hand-over. A graph task (Body) of an unlimited node that emits to another unlimited
+// node runs that node's process() itself, on the same worker, instead of spawning a task for
+// it: a spawn, its scheduling and a copy of the item cost more than a small node's body
+// (bench/probe). Not from a serial node: its successors' work would join its serial section
+// (scenario 5's valve -> work chain drained at half speed). Only inside a graph task, so what
+// enters from the inbox, the pool's hand-back and finish() still spreads over the workers through
+// spawned tasks; only the last target of an emit, so the others of a fan-out run in parallel; and
+// at most k_inline_depth hops deep, so a long chain of unlimited nodes neither grows the stack with
+// the input nor holds one worker for all of it.
 constexpr int k_inline_depth = 8;
 thread_local int t_inline_left = 0;  // hops this thread may still run inline (0: none)
 // Busy time stays each node's own: the time its inline hand-overs took, measured by emit while
@@ -75,7 +77,7 @@ void GraphNode::emit(Item item) {
 }
 
 void GraphNode::pass(GraphNode& target, Item& item) noexcept {
-    if (t_inline_left == 0 || !target.unlimited_ || target.pool_) {
+    if (t_inline_left == 0 || !unlimited_ || !target.unlimited_ || target.pool_) {
         target.put(item);
         return;
     }

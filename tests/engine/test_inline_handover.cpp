@@ -65,6 +65,10 @@ void register_nesting_nodes() {
         info.concurrency = Concurrency::unlimited;
         register_node("test_inline_outer", info,
                       [](const NodeContext&) { return std::make_unique<Outer>(); });
+        info.concurrency = Concurrency::serial;
+        register_node("test_inline_outer_serial", info,
+                      [](const NodeContext&) { return std::make_unique<Outer>(); });
+        info.concurrency = Concurrency::unlimited;
         register_node("test_inline_inner", info,
                       [](const NodeContext&) { return std::make_unique<Inner>(); });
         info.concurrency = Concurrency::serial;
@@ -73,15 +77,14 @@ void register_nesting_nodes() {
     });
 }
 
-// Sends `n` objects through webhook -> outer -> `inner` -> response; how many of them the inner
-// node ran nested inside the outer node's emit().
-int nested_runs(const std::string& inner, int n) {
+// Sends `n` objects through webhook -> `outer` -> `inner` -> response; how many of them the
+// inner node ran nested inside the outer node's emit().
+int nested_runs(const std::string& outer, const std::string& inner, int n) {
     register_nesting_nodes();
     g_inner_items = 0;
     g_inner_nested = 0;
     Engine engine(EngineOptions{.worker_threads = 2});
-    Token tok = engine.use(chain_of({{"test_inline_outer", "{}"}, {inner, "{}"}}),
-                           UseOptions{.threads = 2});
+    Token tok = engine.use(chain_of({{outer, "{}"}, {inner, "{}"}}), UseOptions{.threads = 2});
     std::vector<std::future<Result>> results;
     for (int i = 0; i < n; ++i) results.push_back(engine.send_async(tok, "x"));
     for (auto& r : results) CHECK(text_of(r.get()) == "x\n\n");
@@ -94,11 +97,17 @@ int nested_runs(const std::string& inner, int n) {
 
 TEST_SUITE("engine") {
     TEST_CASE("inside a graph task, an unlimited node runs the next unlimited node inline") {
-        CHECK(nested_runs("test_inline_inner", 200) == 200);
+        CHECK(nested_runs("test_inline_outer", "test_inline_inner", 200) == 200);
     }
 
     TEST_CASE("a serial node is never run inline: its items queue in its graph node") {
-        CHECK(nested_runs("test_inline_inner_serial", 200) == 0);
+        CHECK(nested_runs("test_inline_outer", "test_inline_inner_serial", 200) == 0);
+    }
+
+    TEST_CASE(
+        "a serial node hands on in a task of its own, so its successor's work stays out "
+        "of its serial section") {
+        CHECK(nested_runs("test_inline_outer_serial", "test_inline_inner", 200) == 0);
     }
 
     TEST_CASE(
