@@ -23,10 +23,11 @@ struct Collector {
     std::condition_variable cv;
     std::vector<Result> results;
     void add(Result r) {
-        {
-            std::lock_guard lock(mutex);
-            results.push_back(std::move(r));
-        }
+        // Notified under the lock: once the waiter has seen the last result it may destroy
+        // this Collector, which must not happen while a callback is still inside notify_all
+        // (TSan: pthread_cond_destroy against pthread_cond_broadcast).
+        std::lock_guard lock(mutex);
+        results.push_back(std::move(r));
         cv.notify_all();
     }
     bool wait(std::size_t n) {
