@@ -86,8 +86,7 @@ void GraphNode::pass(GraphNode& target, Item& item) noexcept {
     // subtracted from its busy time there (the target's process() restores both thread-locals).
     const bool timing = t_timing;
     const std::uint64_t start = timing ? now_ns() : 0;
-    target.counters_.count_arrival();
-    target.run(item);
+    target.accept_in_arena(item);  // an unlimited, unpooled target: runs it here
     if (timing) t_inline_ns += now_ns() - start;
     ++t_inline_left;
 }

@@ -97,8 +97,9 @@ private:
     // The body of this node's graph task: may hand items on inline (emit).
     void run_task(const Item& in) noexcept;
     void run(const Item& in) noexcept { process(const_cast<Item&>(in), *this); }
-    // Gives `item` to `target`: inline when this thread may still hand over inline and the
-    // target runs any number of items at once in the arena, else through its graph node.
+    // Gives `item` to `target`: inline when this thread may still hand over inline and both
+    // this node and the target run any number of items at once in the arena, else through the
+    // target's graph node.
     void pass(GraphNode& target, Item& item) noexcept;
     // Counts, times and calls Node::process, keeping every exception inside.
     void process(Item& in, Emitter& out) noexcept;
