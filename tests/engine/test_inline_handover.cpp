@@ -19,23 +19,6 @@ using namespace sluice::test;
 
 namespace {
 
-// webhook -> one component per entry of `middle` ({provider, config}) -> response.
-std::string chain_of(const std::vector<std::pair<std::string, std::string>>& middle) {
-    std::string components = R"({"id": "in", "provider": "webhook", "config": {"mode": "Source"}})";
-    std::string prev = "in";
-    for (std::size_t i = 0; i < middle.size(); ++i) {
-        const std::string id = fmt::format("n{}", i);
-        components += fmt::format(
-            R"(, {{"id": "{}", "provider": "{}", "config": {}, "input": [{{"lane": "text", "from": "{}"}}]}})",
-            id, middle[i].first, middle[i].second, prev);
-        prev = id;
-    }
-    components += fmt::format(
-        R"(, {{"id": "out", "provider": "response", "config": {{}}, "input": [{{"lane": "text", "from": "{}"}}]}})",
-        prev);
-    return fmt::format(R"({{"components": [{}]}})", components);
-}
-
 // test_inline_outer marks its thread while its emit() runs; test_inline_inner counts the items
 // it saw inside that mark, that is, handed over inline from within the outer node's emit().
 thread_local bool t_inside_outer = false;
@@ -57,23 +40,21 @@ struct Inner final : Node {
     }
 };
 
+template <typename N>
+void register_text_node(const char* name, Concurrency concurrency) {
+    NodeInfo info;
+    info.lanes = {{Lane::text, {Lane::text}}};
+    info.concurrency = concurrency;
+    register_node(name, info, [](const NodeContext&) { return std::make_unique<N>(); });
+}
+
 void register_nesting_nodes() {
     static std::once_flag once;
     std::call_once(once, [] {
-        NodeInfo info;
-        info.lanes = {{Lane::text, {Lane::text}}};
-        info.concurrency = Concurrency::unlimited;
-        register_node("test_inline_outer", info,
-                      [](const NodeContext&) { return std::make_unique<Outer>(); });
-        info.concurrency = Concurrency::serial;
-        register_node("test_inline_outer_serial", info,
-                      [](const NodeContext&) { return std::make_unique<Outer>(); });
-        info.concurrency = Concurrency::unlimited;
-        register_node("test_inline_inner", info,
-                      [](const NodeContext&) { return std::make_unique<Inner>(); });
-        info.concurrency = Concurrency::serial;
-        register_node("test_inline_inner_serial", info,
-                      [](const NodeContext&) { return std::make_unique<Inner>(); });
+        register_text_node<Outer>("test_inline_outer", Concurrency::unlimited);
+        register_text_node<Outer>("test_inline_outer_serial", Concurrency::serial);
+        register_text_node<Inner>("test_inline_inner", Concurrency::unlimited);
+        register_text_node<Inner>("test_inline_inner_serial", Concurrency::serial);
     });
 }
 
@@ -84,7 +65,8 @@ int nested_runs(const std::string& outer, const std::string& inner, int n) {
     g_inner_items = 0;
     g_inner_nested = 0;
     Engine engine(EngineOptions{.worker_threads = 2});
-    Token tok = engine.use(chain_of({{outer, "{}"}, {inner, "{}"}}), UseOptions{.threads = 2});
+    Token tok =
+        engine.use(chain_pipeline_with({{outer, "{}"}, {inner, "{}"}}), UseOptions{.threads = 2});
     std::vector<std::future<Result>> results;
     for (int i = 0; i < n; ++i) results.push_back(engine.send_async(tok, "x"));
     for (auto& r : results) CHECK(text_of(r.get()) == "x\n\n");
@@ -120,7 +102,7 @@ TEST_SUITE("engine") {
         EngineOptions options{.worker_threads = 2};
         options.pipeline_limits.max_components = k_length + 2;
         Engine engine(options);
-        Token tok = engine.use(chain_of(middle), UseOptions{.threads = 2});
+        Token tok = engine.use(chain_pipeline_with(middle), UseOptions{.threads = 2});
         std::vector<std::future<Result>> results;
         for (int i = 0; i < 8; ++i)
             results.push_back(engine.send_async(tok, fmt::format("o{}", i)));
@@ -136,8 +118,9 @@ TEST_SUITE("engine") {
         register_test_nodes();
         Engine engine(EngineOptions{.worker_threads = 2});
         // n0 passes each item on at once; n1, which n0 runs inline, sleeps 2 ms per item.
-        Token tok = engine.use(chain_of({{"test_probe", "{}"}, {"test_sleep", R"({"ms": 2})"}}),
-                               UseOptions{.threads = 2, .profile_nodes = true});
+        Token tok =
+            engine.use(chain_pipeline_with({{"test_probe", "{}"}, {"test_sleep", R"({"ms": 2})"}}),
+                       UseOptions{.threads = 2, .profile_nodes = true});
         constexpr int k_items = 40;
         std::vector<std::future<Result>> results;
         for (int i = 0; i < k_items; ++i) results.push_back(engine.send_async(tok, "x"));

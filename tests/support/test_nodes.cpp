@@ -259,15 +259,21 @@ void register_test_nodes() {
 
 std::string chain_pipeline(std::initializer_list<std::string> middle,
                            const std::string& middle_config) {
+    std::vector<std::pair<std::string, std::string>> configured;
+    for (const std::string& provider : middle) configured.emplace_back(provider, middle_config);
+    return chain_pipeline_with(configured);
+}
+
+std::string chain_pipeline_with(const std::vector<std::pair<std::string, std::string>>& middle) {
     std::string components =
         R"({"id": "in", "provider": "webhook", "config": {"mode": "Source"}})";
     std::string prev = "in";
     int i = 0;
-    for (const std::string& provider : middle) {
+    for (const auto& [provider, config] : middle) {
         std::string id = fmt::format("n{}", i++);
         components += fmt::format(
             R"(, {{"id": "{}", "provider": "{}", "config": {}, "input": [{{"lane": "text", "from": "{}"}}]}})",
-            id, provider, middle_config, prev);
+            id, provider, config, prev);
         prev = id;
     }
     components += fmt::format(

@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <sluice/sluice.hpp>
 
@@ -49,9 +51,11 @@ std::atomic<int>& stop_seen();
 // test_probe calls the hook registered under its config "probe" name for every item.
 void set_probe(const std::string& name, std::function<void(const Item&)> hook);
 
-// webhook -> <middle...> -> response, each middle a provider with an empty config.
+// webhook -> <middle...> -> response, each middle a provider with `middle_config`.
 std::string chain_pipeline(std::initializer_list<std::string> middle,
                            const std::string& middle_config = "{}");
+// The same with a config per middle component: {provider, config JSON}, named n0, n1, ...
+std::string chain_pipeline_with(const std::vector<std::pair<std::string, std::string>>& middle);
 
 inline constexpr const char* k_echo_pipeline = R"({
   "components": [
